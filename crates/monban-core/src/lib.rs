@@ -1,1 +1,19 @@
-//! monban-core
+//! The behaviour of Amazon Cognito, with no HTTP and no SQL: entities, the storage ports,
+//! and one function per operation in `ops/`. Operations take and return the wire structs of
+//! `monban-wire` (they are the contract) and get everything else from [`Cx`].
+
+pub mod caller;
+pub mod cx;
+pub mod entities;
+pub mod error;
+pub mod ids;
+pub mod mail;
+pub mod ops;
+pub mod paging;
+pub mod password;
+pub mod store;
+
+pub use caller::{Caller, Iam};
+pub use cx::{Clock, Cx, Rng, Settings, SystemClock, SystemRng};
+pub use error::{Error, Result};
+pub use monban_wire as wire;

@@ -24,3 +24,7 @@ pub mod identity;
 
 pub use errors::ErrorKind;
 pub use validate::{decode, DecodeError, Service, IDENTITY, IDP};
+
+/// The body of an operation that has no output shape: `{}`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Empty {}

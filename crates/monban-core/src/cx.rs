@@ -1,0 +1,84 @@
+//! Everything an operation needs besides its request: no globals, time and randomness
+//! are arguments so that expiry and lockout are testable without sleeping.
+
+use std::sync::Arc;
+
+use crate::mail::Mailer;
+use crate::password::HashParams;
+use crate::store::Store;
+
+pub trait Clock: Send + Sync {
+    /// Milliseconds since the Unix epoch.
+    fn now_ms(&self) -> i64;
+}
+
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now_ms(&self) -> i64 {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        i64::try_from(now.as_millis()).unwrap_or(i64::MAX)
+    }
+}
+
+pub trait Rng: Send + Sync {
+    fn fill(&self, buf: &mut [u8]);
+}
+
+/// The operating system's CSPRNG.
+pub struct SystemRng;
+
+impl Rng for SystemRng {
+    fn fill(&self, buf: &mut [u8]) {
+        use rand::RngCore;
+        rand::rngs::OsRng.fill_bytes(buf);
+    }
+}
+
+/// The settings core acts on (the server's own settings live in the binary).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// AWS region in ids and ARNs (`us-east-1`).
+    pub region: String,
+    /// Account id in ARNs.
+    pub account_id: String,
+    /// Base of token issuers and hosted-UI links, without a trailing slash.
+    pub public_url: String,
+    /// Sender of mail for pools on `COGNITO_DEFAULT` email.
+    pub default_from: String,
+    pub password_hashing: HashParams,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            region: "us-east-1".to_owned(),
+            account_id: "000000000000".to_owned(),
+            public_url: "http://127.0.0.1:9876".to_owned(),
+            default_from: "no-reply@verificationemail.com".to_owned(),
+            password_hashing: HashParams::default(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Cx {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub rng: Arc<dyn Rng>,
+    pub mailer: Arc<dyn Mailer>,
+    pub settings: Arc<Settings>,
+}
+
+impl Cx {
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+}
+
+/// Epoch milliseconds as the wire's epoch seconds with a fraction.
+pub fn wire_time(ms: i64) -> f64 {
+    ms as f64 / 1000.0
+}
