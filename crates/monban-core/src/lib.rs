@@ -2,6 +2,7 @@
 //! and one function per operation in `ops/`. Operations take and return the wire structs of
 //! `monban-wire` (they are the contract) and get everything else from [`Cx`].
 
+pub mod auth;
 pub mod caller;
 pub mod cx;
 pub mod entities;
@@ -11,7 +12,9 @@ pub mod mail;
 pub mod ops;
 pub mod paging;
 pub mod password;
+pub mod pool_config;
 pub mod store;
+pub mod users;
 
 pub use caller::{Caller, Iam};
 pub use cx::{Clock, Cx, Rng, Settings, SystemClock, SystemRng};

@@ -27,3 +27,19 @@ pub fn page_size(limit: Option<i32>, default: usize) -> usize {
         _ => default,
     }
 }
+
+/// A page read with one row more than `limit` (so that one query tells whether more
+/// follow): the page, and the token naming its last item when more follow.
+pub fn split_page<T>(
+    mut items: Vec<T>,
+    limit: usize,
+    key: impl Fn(&T) -> &str,
+) -> (Vec<T>, Option<String>) {
+    if items.len() > limit {
+        items.truncate(limit);
+        let token = items.last().map(|item| encode_token(key(item)));
+        (items, token)
+    } else {
+        (items, None)
+    }
+}

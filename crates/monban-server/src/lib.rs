@@ -1,1 +1,35 @@
-//! monban-server
+//! monban's HTTP front door: Cognito's AWS JSON 1.1 API on `POST /` (both services,
+//! SigV4-authenticated where the model says so), CORS for browser SDKs, `GET /health`, and
+//! the SMTP adapter of core's mail port. The store is plugged in by the binary through
+//! [`monban_core::Cx`]; this crate never depends on a storage backend.
+
+mod api;
+mod app;
+mod cors;
+mod dispatch;
+mod health;
+mod request_log;
+mod response;
+mod sigv4;
+mod smtp;
+
+#[cfg(test)]
+mod router_tests;
+
+use std::sync::Arc;
+
+use axum::routing::{get, post};
+use axum::Router;
+
+pub use app::{AdminKey, App};
+pub use smtp::{SmtpMailer, SmtpSecurity, SmtpSettings};
+
+/// The whole HTTP surface.
+pub fn router(app: App) -> Router {
+    Router::new()
+        .route("/", post(api::handle))
+        .route("/health", get(health::handle))
+        .with_state(Arc::new(app))
+        .layer(cors::layer())
+        .layer(axum::middleware::from_fn(request_log::layer))
+}

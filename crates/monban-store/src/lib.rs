@@ -1,1 +1,24 @@
-//! monban-store
+//! SQL storage for monban: [`SqlStore`] implements every storage port of `monban-core` on
+//! SQLite (the embedded default) or PostgreSQL, chosen at run time from the database URL.
+//!
+//! One SQL text serves both backends through sqlx's `Any` driver: `$n` placeholders,
+//! epoch-millisecond BIGINT times, booleans as 0/1, JSON documents as TEXT. What differs
+//! lives in `dialect` and in the per-backend migrations (`migrations/{sqlite,postgres}`).
+//!
+//! Unique keys are the database's constraints; a broken one is reported as
+//! `StoreError::Conflict { key }`, where `key` is the user's login key (`u:alice`,
+//! `email:a@example.com`) or `sub:<sub>` for users, `pool:<id>`, `client:<id>` and
+//! `group:<name>` for the others.
+
+mod app_clients;
+mod codec;
+mod dialect;
+mod error;
+mod groups;
+mod migrations;
+mod outbox;
+mod sql_store;
+mod user_pools;
+mod users;
+
+pub use sql_store::SqlStore;

@@ -8,4 +8,4 @@ mod user_pool;
 pub use app_client::AppClient;
 pub use group::Group;
 pub use user::{FilterAttribute, User, UserData, UserFilter};
-pub use user_pool::UserPool;
+pub use user_pool::{UserPool, UserPoolData};

@@ -1,0 +1,161 @@
+//! A store that answers `ping` as told and fails everything else: the router tests only
+//! need to see that a request reached core, not what core did with it.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use async_trait::async_trait;
+use monban_core::entities::{AppClient, Group, User, UserFilter, UserPool};
+use monban_core::mail::{Email, OutboxMessage};
+use monban_core::store::{
+    AppClientStore, GroupStore, OutboxStore, Store, StoreError, StoreResult, UserPoolStore,
+    UserStore,
+};
+
+#[derive(Default)]
+pub struct FakeStore {
+    pub down: AtomicBool,
+}
+
+fn down<T>() -> StoreResult<T> {
+    Err(StoreError::Unavailable(
+        "fake store holds nothing".to_owned(),
+    ))
+}
+
+#[async_trait]
+impl UserPoolStore for FakeStore {
+    async fn insert_user_pool(&self, _: &UserPool) -> StoreResult<()> {
+        down()
+    }
+    async fn get_user_pool(&self, _: &str) -> StoreResult<Option<UserPool>> {
+        down()
+    }
+    async fn update_user_pool(&self, _: &UserPool) -> StoreResult<()> {
+        down()
+    }
+    async fn delete_user_pool(&self, _: &str) -> StoreResult<()> {
+        down()
+    }
+    async fn list_user_pools(&self, _: Option<&str>, _: usize) -> StoreResult<Vec<UserPool>> {
+        down()
+    }
+    async fn count_users(&self, _: &str) -> StoreResult<i64> {
+        down()
+    }
+}
+
+#[async_trait]
+impl AppClientStore for FakeStore {
+    async fn insert_app_client(&self, _: &AppClient) -> StoreResult<()> {
+        down()
+    }
+    async fn get_app_client(&self, _: &str) -> StoreResult<Option<AppClient>> {
+        down()
+    }
+    async fn update_app_client(&self, _: &AppClient) -> StoreResult<()> {
+        down()
+    }
+    async fn delete_app_client(&self, _: &str, _: &str) -> StoreResult<()> {
+        down()
+    }
+    async fn list_app_clients(
+        &self,
+        _: &str,
+        _: Option<&str>,
+        _: usize,
+    ) -> StoreResult<Vec<AppClient>> {
+        down()
+    }
+}
+
+#[async_trait]
+impl UserStore for FakeStore {
+    async fn insert_user(&self, _: &User) -> StoreResult<()> {
+        down()
+    }
+    async fn get_user_by_key(&self, _: &str, _: &str) -> StoreResult<Option<User>> {
+        down()
+    }
+    async fn get_user_by_sub(&self, _: &str, _: &str) -> StoreResult<Option<User>> {
+        down()
+    }
+    async fn update_user(&self, _: &User) -> StoreResult<()> {
+        down()
+    }
+    async fn delete_user(&self, _: &str, _: &str) -> StoreResult<()> {
+        down()
+    }
+    async fn list_users(
+        &self,
+        _: &str,
+        _: Option<&UserFilter>,
+        _: Option<&str>,
+        _: usize,
+    ) -> StoreResult<Vec<User>> {
+        down()
+    }
+}
+
+#[async_trait]
+impl GroupStore for FakeStore {
+    async fn insert_group(&self, _: &Group) -> StoreResult<()> {
+        down()
+    }
+    async fn get_group(&self, _: &str, _: &str) -> StoreResult<Option<Group>> {
+        down()
+    }
+    async fn update_group(&self, _: &Group) -> StoreResult<()> {
+        down()
+    }
+    async fn delete_group(&self, _: &str, _: &str) -> StoreResult<()> {
+        down()
+    }
+    async fn list_groups(&self, _: &str, _: Option<&str>, _: usize) -> StoreResult<Vec<Group>> {
+        down()
+    }
+    async fn add_user_to_group(&self, _: &str, _: &str, _: &str) -> StoreResult<()> {
+        down()
+    }
+    async fn remove_user_from_group(&self, _: &str, _: &str, _: &str) -> StoreResult<()> {
+        down()
+    }
+    async fn list_groups_for_user(
+        &self,
+        _: &str,
+        _: &str,
+        _: Option<&str>,
+        _: usize,
+    ) -> StoreResult<Vec<Group>> {
+        down()
+    }
+    async fn list_users_in_group(
+        &self,
+        _: &str,
+        _: &str,
+        _: Option<&str>,
+        _: usize,
+    ) -> StoreResult<Vec<User>> {
+        down()
+    }
+}
+
+#[async_trait]
+impl OutboxStore for FakeStore {
+    async fn insert_outbox(&self, _: i64, _: &Email) -> StoreResult<i64> {
+        down()
+    }
+    async fn list_outbox(&self, _: Option<i64>, _: usize) -> StoreResult<Vec<OutboxMessage>> {
+        down()
+    }
+}
+
+#[async_trait]
+impl Store for FakeStore {
+    async fn ping(&self) -> StoreResult<()> {
+        if self.down.load(Ordering::SeqCst) {
+            down()
+        } else {
+            Ok(())
+        }
+    }
+}

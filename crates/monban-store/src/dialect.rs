@@ -1,0 +1,82 @@
+//! The few things SQLite and PostgreSQL do differently; every query text is shared.
+
+use std::time::Duration;
+
+use monban_core::store::StoreError;
+use sqlx::any::AnyPoolOptions;
+use sqlx::Executor;
+
+use crate::migrations::Migrations;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    /// The backend a database URL names: `sqlite:...` or `postgres://...`.
+    pub(crate) fn from_url(url: &str) -> Result<Self, StoreError> {
+        let scheme = url.split(':').next().unwrap_or_default();
+        match scheme {
+            "sqlite" => Ok(Self::Sqlite),
+            "postgres" | "postgresql" => Ok(Self::Postgres),
+            // Only the scheme is echoed: the rest of the URL may hold a password.
+            _ => Err(StoreError::Unavailable(format!(
+                "unsupported database URL scheme `{scheme}:` (expected sqlite: or postgres:)"
+            ))),
+        }
+    }
+
+    pub(crate) fn migrations(self) -> Migrations {
+        match self {
+            Self::Sqlite => Migrations::SQLITE,
+            Self::Postgres => Migrations::POSTGRES,
+        }
+    }
+
+    /// How a transaction that writes starts. SQLite's default (deferred) transaction takes
+    /// the write lock only at its first write, and fails with SQLITE_BUSY rather than wait
+    /// when another connection wrote in between; `BEGIN IMMEDIATE` takes it up front, where
+    /// `busy_timeout` applies (another process, such as a `monban` admin command, may hold it).
+    pub(crate) fn begin_write(self) -> &'static str {
+        match self {
+            Self::Sqlite => "BEGIN IMMEDIATE",
+            Self::Postgres => "BEGIN",
+        }
+    }
+
+    pub(crate) fn pool_options(self) -> AnyPoolOptions {
+        match self {
+            // One connection: SQLite has a single writer anyway, and with several
+            // connections two write transactions can each hold a lock the other waits for
+            // (SQLITE_BUSY / deadlock under load). One connection serialises every statement
+            // in this process through the pool's queue instead. It is kept open for good so
+            // that `sqlite::memory:` keeps its data.
+            Self::Sqlite => AnyPoolOptions::new()
+                .max_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .after_connect(|conn, _meta| {
+                    Box::pin(async move {
+                        for pragma in SQLITE_PRAGMAS {
+                            conn.execute(*pragma).await?;
+                        }
+                        Ok(())
+                    })
+                }),
+            Self::Postgres => AnyPoolOptions::new()
+                .max_connections(10)
+                .acquire_timeout(Duration::from_secs(10)),
+        }
+    }
+}
+
+/// Set on every SQLite connection. `synchronous = FULL` syncs the WAL at each commit, so a
+/// write that was answered survives a crash or kill -9 (NORMAL could lose the last ones).
+const SQLITE_PRAGMAS: &[&str] = &[
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = FULL",
+    "PRAGMA busy_timeout = 5000",
+    "PRAGMA foreign_keys = ON",
+];

@@ -1,0 +1,53 @@
+//! The schema migrations, compiled into the binary. Each backend has its own directory
+//! under `migrations/`, with the same version numbers in both.
+
+use std::borrow::Cow;
+use std::future::Future;
+use std::pin::Pin;
+
+use sqlx::error::BoxDynError;
+use sqlx::migrate::{Migration, MigrationSource, MigrationType};
+
+/// (version, description, SQL)
+type Step = (i64, &'static str, &'static str);
+
+const SQLITE: &[Step] = &[(
+    1,
+    "initial",
+    include_str!("../migrations/sqlite/0001_initial.sql"),
+)];
+
+const POSTGRES: &[Step] = &[(
+    1,
+    "initial",
+    include_str!("../migrations/postgres/0001_initial.sql"),
+)];
+
+type Resolved = Result<Vec<Migration>, BoxDynError>;
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Migrations(&'static [Step]);
+
+impl Migrations {
+    pub(crate) const SQLITE: Self = Self(SQLITE);
+    pub(crate) const POSTGRES: Self = Self(POSTGRES);
+}
+
+impl MigrationSource<'static> for Migrations {
+    fn resolve(self) -> Pin<Box<dyn Future<Output = Resolved> + Send + 'static>> {
+        let migrations = self
+            .0
+            .iter()
+            .map(|&(version, description, sql)| {
+                Migration::new(
+                    version,
+                    Cow::Borrowed(description),
+                    MigrationType::Simple,
+                    Cow::Borrowed(sql),
+                    false,
+                )
+            })
+            .collect();
+        Box::pin(async move { Ok(migrations) })
+    }
+}

@@ -1,0 +1,86 @@
+//! The store handle: connecting, migrating, and the health check.
+
+use async_trait::async_trait;
+use monban_core::store::{Store, StoreError, StoreResult};
+use sqlx::migrate::Migrator;
+use sqlx::{Any, AnyPool, Executor, Transaction};
+
+use crate::dialect::Dialect;
+use crate::error::unavailable;
+
+/// Core's storage ports on SQLite or PostgreSQL, as the URL says. Cloning is cheap and
+/// shares the connection pool.
+#[derive(Clone)]
+pub struct SqlStore {
+    pub(crate) pool: AnyPool,
+    pub(crate) dialect: Dialect,
+}
+
+impl std::fmt::Debug for SqlStore {
+    // No URL here: it may hold a password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqlStore")
+            .field("dialect", &self.dialect)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SqlStore {
+    /// Connects to `url` (`sqlite://path/file.db?mode=rwc`, `sqlite:path`,
+    /// `postgres://user:password@host/db`) and applies the pending migrations. For SQLite,
+    /// the file's directory must exist; `mode=rwc` creates the file.
+    pub async fn connect(url: &str) -> Result<SqlStore, StoreError> {
+        let store = Self::connect_without_migrating(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connects without touching the schema.
+    pub async fn connect_without_migrating(url: &str) -> Result<SqlStore, StoreError> {
+        sqlx::any::install_default_drivers();
+        let dialect = Dialect::from_url(url)?;
+        let pool = dialect
+            .pool_options()
+            .connect(url)
+            .await
+            .map_err(unavailable)?;
+        Ok(SqlStore { pool, dialect })
+    }
+
+    /// Applies the migrations not yet applied. Safe to run from several processes at once
+    /// (the migrator takes a database lock).
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        let migrator = Migrator::new(self.dialect.migrations())
+            .await
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        migrator
+            .run(&self.pool)
+            .await
+            .map_err(|e| StoreError::Unavailable(format!("migration failed: {e}")))
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.dialect == Dialect::Sqlite
+    }
+
+    /// Waits for the connections to be returned and closes them.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// A transaction for several statements that write.
+    pub(crate) async fn begin_write(&self) -> StoreResult<Transaction<'static, Any>> {
+        self.pool
+            .begin_with(self.dialect.begin_write())
+            .await
+            .map_err(unavailable)
+    }
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    async fn ping(&self) -> StoreResult<()> {
+        self.pool.execute("SELECT 1").await.map_err(unavailable)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,267 @@
+//! `UserStore`: the `users` table and the login keys in `user_keys`.
+
+use async_trait::async_trait;
+use monban_core::entities::{FilterAttribute, User, UserFilter};
+use monban_core::store::{StoreError, StoreResult, UserStore};
+use monban_wire::idp::UserStatusType;
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::Query;
+use sqlx::{query, Any, Transaction};
+
+use crate::codec::{
+    after_condition, bool_column, bool_value, column_value, json_column, limit, to_json,
+};
+use crate::error::{corrupt, on_write, stale_or_gone, unavailable};
+use crate::SqlStore;
+
+/// Selected from `users u`, as [`with_keys`] expects.
+pub(crate) const USER_COLUMNS: &str = "u.pool_id, u.sub, u.username, u.status, u.enabled, \
+     u.password_hash, u.attributes, u.data, u.created_ms, u.modified_ms, u.version";
+
+/// The attributes copied into columns of their own for ListUsers filters; each column is
+/// named after its attribute.
+const FILTER_COLUMNS: [&str; 6] = [
+    "email",
+    "phone_number",
+    "name",
+    "given_name",
+    "family_name",
+    "preferred_username",
+];
+
+/// Wraps a query selecting [`USER_COLUMNS`] (with its own WHERE, ORDER BY and LIMIT) so that
+/// each user comes back with its login keys, one row per key, in one round trip.
+pub(crate) fn with_keys(users: &str) -> String {
+    format!(
+        "SELECT p.pool_id, p.sub, p.username, p.status, p.enabled, p.password_hash, \
+         p.attributes, p.data, p.created_ms, p.modified_ms, p.version, k.key AS login_key \
+         FROM ({users}) p \
+         LEFT JOIN user_keys k ON k.pool_id = p.pool_id AND k.sub = p.sub \
+         ORDER BY p.username, p.sub, k.key_order"
+    )
+}
+
+/// Folds the rows of a [`with_keys`] query into users, keeping their order.
+pub(crate) fn users_from_rows(rows: &[AnyRow]) -> StoreResult<Vec<User>> {
+    let mut users: Vec<User> = Vec::new();
+    for row in rows {
+        let sub: String = column_value(row, "sub")?;
+        let key: Option<String> = column_value(row, "login_key")?;
+        let same_user = users.last().is_some_and(|last| last.sub == sub);
+        if !same_user {
+            users.push(user_from_row(row, sub)?);
+        }
+        if let (Some(user), Some(key)) = (users.last_mut(), key) {
+            user.keys.push(key);
+        }
+    }
+    Ok(users)
+}
+
+fn user_from_row(row: &AnyRow, sub: String) -> StoreResult<User> {
+    let status: String = column_value(row, "status")?;
+    Ok(User {
+        pool_id: column_value(row, "pool_id")?,
+        username: column_value(row, "username")?,
+        sub,
+        status: UserStatusType::parse(&status).ok_or_else(|| corrupt("user status", &status))?,
+        enabled: bool_column(row, "enabled")?,
+        attributes: json_column(row, "attributes")?,
+        password_hash: column_value(row, "password_hash")?,
+        created_ms: column_value(row, "created_ms")?,
+        modified_ms: column_value(row, "modified_ms")?,
+        version: column_value(row, "version")?,
+        keys: Vec::new(),
+        data: json_column(row, "data")?,
+    })
+}
+
+/// What ListUsers compares for each filter attribute, in `users u`.
+fn filter_expression(attribute: FilterAttribute) -> &'static str {
+    match attribute {
+        FilterAttribute::Username => "u.username",
+        FilterAttribute::Email => "u.email",
+        FilterAttribute::PhoneNumber => "u.phone_number",
+        FilterAttribute::Name => "u.name",
+        FilterAttribute::GivenName => "u.given_name",
+        FilterAttribute::FamilyName => "u.family_name",
+        FilterAttribute::PreferredUsername => "u.preferred_username",
+        FilterAttribute::Sub => "u.sub",
+        FilterAttribute::UserStatus => "u.status",
+        FilterAttribute::Status => "(CASE WHEN u.enabled = 1 THEN 'Enabled' ELSE 'Disabled' END)",
+    }
+}
+
+/// The filter as a condition on parameter `param`. The prefix test compares the leading
+/// characters rather than using LIKE, so that `%` and `_` in the value are plain characters
+/// and both engines agree on case (LIKE ignores ASCII case on SQLite only).
+fn filter_condition(filter: &UserFilter, param: usize) -> String {
+    let column = filter_expression(filter.attribute);
+    if filter.prefix {
+        format!("AND substr({column}, 1, length(${param})) = ${param}")
+    } else {
+        format!("AND {column} = ${param}")
+    }
+}
+
+/// `sql` with $1..=$16 bound: the values `insert_user` and `update_user` share.
+fn bind_user<'q>(sql: &'q str, user: &'q User) -> StoreResult<Query<'q, Any, AnyArguments<'q>>> {
+    let mut q = query::<Any>(sql)
+        .bind(&user.pool_id)
+        .bind(&user.sub)
+        .bind(&user.username)
+        .bind(user.status.as_str())
+        .bind(bool_value(user.enabled))
+        .bind(user.password_hash.as_deref())
+        .bind(to_json("user attributes", &user.attributes)?)
+        .bind(to_json("user data", &user.data)?);
+    for attribute in FILTER_COLUMNS {
+        q = q.bind(user.attributes.get(attribute).map(String::as_str));
+    }
+    Ok(q.bind(user.modified_ms).bind(user.version))
+}
+
+const USER_VALUES: &str = "pool_id, sub, username, status, enabled, password_hash, attributes, \
+     data, email, phone_number, name, given_name, family_name, preferred_username, \
+     modified_ms, version";
+
+/// Writes the user's login keys; a key held by another user is a `Conflict` naming it.
+/// They go in in key order, so that two transactions wanting the same two keys wait for
+/// each other instead of deadlocking (each holding one) on PostgreSQL.
+async fn insert_keys(tx: &mut Transaction<'static, Any>, user: &User) -> StoreResult<()> {
+    let mut keys: Vec<(usize, &String)> = user.keys.iter().enumerate().collect();
+    keys.sort_by_key(|&(_, key)| key);
+    for (order, key) in keys {
+        query("INSERT INTO user_keys (pool_id, key, sub, key_order) VALUES ($1, $2, $3, $4)")
+            .bind(&user.pool_id)
+            .bind(key)
+            .bind(&user.sub)
+            .bind(i64::try_from(order).unwrap_or(i64::MAX))
+            .execute(&mut **tx)
+            .await
+            .map_err(|e| on_write(e, || key.clone()))?;
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl UserStore for SqlStore {
+    async fn insert_user(&self, user: &User) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let sql = format!(
+            "INSERT INTO users ({USER_VALUES}, created_ms) VALUES \
+             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
+        );
+        bind_user(&sql, user)?
+            .bind(user.created_ms)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| on_write(e, || format!("sub:{}", user.sub)))?;
+        insert_keys(&mut tx, user).await?;
+        tx.commit().await.map_err(unavailable)
+    }
+
+    async fn get_user_by_key(&self, pool_id: &str, key: &str) -> StoreResult<Option<User>> {
+        let sql = with_keys(&format!(
+            "SELECT {USER_COLUMNS} FROM user_keys x \
+             JOIN users u ON u.pool_id = x.pool_id AND u.sub = x.sub \
+             WHERE x.pool_id = $1 AND x.key = $2"
+        ));
+        let rows = query(&sql)
+            .bind(pool_id)
+            .bind(key)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(unavailable)?;
+        Ok(users_from_rows(&rows)?.into_iter().next())
+    }
+
+    async fn get_user_by_sub(&self, pool_id: &str, sub: &str) -> StoreResult<Option<User>> {
+        let sql = with_keys(&format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE u.pool_id = $1 AND u.sub = $2"
+        ));
+        let rows = query(&sql)
+            .bind(pool_id)
+            .bind(sub)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(unavailable)?;
+        Ok(users_from_rows(&rows)?.into_iter().next())
+    }
+
+    async fn update_user(&self, user: &User) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let done = bind_user(
+            "UPDATE users SET username = $3, status = $4, enabled = $5, \
+                 password_hash = $6, attributes = $7, data = $8, email = $9, \
+                 phone_number = $10, name = $11, given_name = $12, family_name = $13, \
+                 preferred_username = $14, modified_ms = $15, version = version + 1 \
+                 WHERE pool_id = $1 AND sub = $2 AND version = $16",
+            user,
+        )?
+        .execute(&mut *tx)
+        .await
+        .map_err(unavailable)?;
+        if done.rows_affected() == 0 {
+            let still_there = query("SELECT 1 FROM users WHERE pool_id = $1 AND sub = $2")
+                .bind(&user.pool_id)
+                .bind(&user.sub)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(unavailable)?
+                .is_some();
+            return Err(stale_or_gone(still_there));
+        }
+        query("DELETE FROM user_keys WHERE pool_id = $1 AND sub = $2")
+            .bind(&user.pool_id)
+            .bind(&user.sub)
+            .execute(&mut *tx)
+            .await
+            .map_err(unavailable)?;
+        insert_keys(&mut tx, user).await?;
+        tx.commit().await.map_err(unavailable)
+    }
+
+    async fn delete_user(&self, pool_id: &str, sub: &str) -> StoreResult<()> {
+        // Keys and memberships go with it (ON DELETE CASCADE).
+        let done = query("DELETE FROM users WHERE pool_id = $1 AND sub = $2")
+            .bind(pool_id)
+            .bind(sub)
+            .execute(&self.pool)
+            .await
+            .map_err(unavailable)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn list_users(
+        &self,
+        pool_id: &str,
+        filter: Option<&UserFilter>,
+        after: Option<&str>,
+        page: usize,
+    ) -> StoreResult<Vec<User>> {
+        // $1 pool, $2 limit, then the filter value and the resume key as present.
+        let filter_param = 3;
+        let after_param = if filter.is_some() { 4 } else { 3 };
+        let sql = with_keys(&format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE u.pool_id = $1 {} {} \
+             ORDER BY u.username LIMIT $2",
+            filter
+                .map(|f| filter_condition(f, filter_param))
+                .unwrap_or_default(),
+            after_condition(after, "u.username", after_param),
+        ));
+        let mut q = query(&sql).bind(pool_id).bind(limit(page));
+        if let Some(filter) = filter {
+            q = q.bind(filter.value.as_str());
+        }
+        if let Some(after) = after {
+            q = q.bind(after);
+        }
+        let rows = q.fetch_all(&self.pool).await.map_err(unavailable)?;
+        users_from_rows(&rows)
+    }
+}

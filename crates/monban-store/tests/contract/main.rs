@@ -1,0 +1,14 @@
+//! The storage contract of `monban_core::store`, run on SQLite always and on PostgreSQL
+//! when `MONBAN_TEST_DATABASE_URL` is set (see `scripts/start-postgres.sh`).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod fixtures;
+mod harness;
+
+mod app_clients;
+mod connect;
+mod groups;
+mod outbox;
+mod user_filters;
+mod user_pools;
+mod users;

@@ -1,0 +1,252 @@
+//! [`TestApp`]: a real monban server on a free 127.0.0.1 port, backed by a throw-away
+//! SQLite file (or the PostgreSQL database named by `MONBAN_TEST_DATABASE_URL`).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use aws_sdk_cognitoidentityprovider::config::retry::RetryConfig;
+use aws_sdk_cognitoidentityprovider::config::{Builder as SdkConfigBuilder, Region};
+use aws_sdk_cognitoidentityprovider::Client;
+use monban_core::mail::Email;
+use monban_core::password::HashParams;
+use monban_core::{Cx, Settings, SystemRng};
+use monban_server::{AdminKey, App};
+use monban_store::SqlStore;
+
+use crate::clock::FakeClock;
+use crate::mailer::RecordingMailer;
+use crate::raw::{self, AccessKey, RawRequest, RawResponse, REGION};
+
+/// Set to a `postgres://` URL to run every test of the binary on PostgreSQL.
+pub const DATABASE_URL_ENV: &str = "MONBAN_TEST_DATABASE_URL";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    addr: SocketAddr,
+    endpoint: String,
+    admin: AccessKey,
+    backend: Backend,
+    cx: Cx,
+    clock: Arc<FakeClock>,
+    mailer: Arc<RecordingMailer>,
+    server: tokio::task::JoinHandle<()>,
+    _dir: Option<TempDir>,
+}
+
+impl TestApp {
+    /// Starts a server on the backend the environment chooses (see [`DATABASE_URL_ENV`]).
+    pub async fn start() -> TestApp {
+        match std::env::var(DATABASE_URL_ENV) {
+            Ok(url) if !url.trim().is_empty() => Self::start_on(Some(url)).await,
+            _ => Self::start_on(None).await,
+        }
+    }
+
+    /// Starts a server on a fresh SQLite file whatever the environment says.
+    pub async fn start_sqlite() -> TestApp {
+        Self::start_on(None).await
+    }
+
+    async fn start_on(database_url: Option<String>) -> TestApp {
+        let (url, dir, backend) = match database_url {
+            Some(url) => (url, None, Backend::Postgres),
+            None => {
+                let dir = TempDir::new();
+                let url = format!("sqlite://{}?mode=rwc", dir.0.join("monban.db").display());
+                (url, Some(dir), Backend::Sqlite)
+            }
+        };
+        let store = SqlStore::connect(&url)
+            .await
+            .unwrap_or_else(|e| panic!("connect to the test database ({backend:?}): {e}"));
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a free port on 127.0.0.1");
+        let addr = listener.local_addr().expect("local address");
+        let endpoint = format!("http://{addr}");
+
+        let clock = Arc::new(FakeClock::new());
+        let mailer = Arc::new(RecordingMailer::default());
+        let settings = Settings {
+            region: REGION.to_owned(),
+            public_url: endpoint.clone(),
+            // Cheap hashing: tests create hundreds of users.
+            password_hashing: HashParams {
+                memory_kib: 1024,
+                iterations: 1,
+                parallelism: 1,
+            },
+            ..Settings::default()
+        };
+        let cx = Cx {
+            store: Arc::new(store),
+            clock: clock.clone(),
+            rng: Arc::new(SystemRng),
+            mailer: mailer.clone(),
+            settings: Arc::new(settings),
+        };
+        let admin = random_access_key();
+        let router = monban_server::router(App {
+            cx: cx.clone(),
+            admin_keys: vec![AdminKey {
+                access_key_id: admin.access_key_id.clone(),
+                secret_access_key: admin.secret_access_key.clone(),
+            }],
+            dev: false,
+        });
+        let server = tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, router).await {
+                eprintln!("test server stopped: {e}");
+            }
+        });
+        TestApp {
+            addr,
+            endpoint,
+            admin,
+            backend,
+            cx,
+            clock,
+            mailer,
+            server,
+            _dir: dir,
+        }
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The admin key the server accepts for IAM operations.
+    pub fn admin_key(&self) -> &AccessKey {
+        &self.admin
+    }
+
+    pub fn cx(&self) -> &Cx {
+        &self.cx
+    }
+
+    pub fn clock(&self) -> &FakeClock {
+        &self.clock
+    }
+
+    /// Every email the server has sent, oldest first.
+    pub fn mail(&self) -> Vec<Email> {
+        self.mailer.emails()
+    }
+
+    pub fn mailer(&self) -> &RecordingMailer {
+        &self.mailer
+    }
+
+    /// SDK configuration pointing at this server, without credentials. Retries are off so
+    /// that a test sees exactly what the server answered to each call.
+    pub fn sdk_config(&self) -> SdkConfigBuilder {
+        aws_sdk_cognitoidentityprovider::Config::builder()
+            .behavior_version_latest()
+            .region(Region::new(REGION))
+            .endpoint_url(&self.endpoint)
+            .retry_config(RetryConfig::disabled())
+    }
+
+    /// The AWS SDK client, signed with the admin key.
+    pub fn idp(&self) -> Client {
+        self.idp_signed_with(&self.admin)
+    }
+
+    /// The AWS SDK client signing with any key (unknown key or wrong secret tests).
+    pub fn idp_signed_with(&self, key: &AccessKey) -> Client {
+        Client::from_conf(
+            self.sdk_config()
+                .credentials_provider(key.credentials())
+                .build(),
+        )
+    }
+
+    /// The AWS SDK client with no credentials: it can call only the unsigned (public)
+    /// operations, as a browser or mobile app does.
+    pub fn unsigned_idp(&self) -> Client {
+        Client::from_conf(self.sdk_config().build())
+    }
+
+    /// Sends a raw HTTP request to the server.
+    pub async fn send(&self, req: RawRequest) -> RawResponse {
+        raw::send(self.addr, req).await
+    }
+
+    /// Signs `req` with the admin key as of now and sends it.
+    pub async fn send_signed(&self, req: RawRequest) -> RawResponse {
+        self.send_signed_with(req, &self.admin, SystemTime::now())
+            .await
+    }
+
+    /// Signs `req` with `key` as of `time` and sends it.
+    pub async fn send_signed_with(
+        &self,
+        req: RawRequest,
+        key: &AccessKey,
+        time: SystemTime,
+    ) -> RawResponse {
+        let authority = self.addr.to_string();
+        self.send(req.signed(&authority, key, time)).await
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+/// A fresh random key in AWS's shapes: `AKIA` + 16 upper-case alphanumerics, 40-char secret.
+pub fn random_access_key() -> AccessKey {
+    let id = uuid::Uuid::new_v4().simple().to_string().to_uppercase();
+    let secret = format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    );
+    AccessKey {
+        access_key_id: format!("AKIA{}", &id[..16]),
+        secret_access_key: secret[..40].to_owned(),
+    }
+}
+
+/// A name no other test uses: `prefix` + 12 random hex digits.
+pub fn unique_name(prefix: &str) -> String {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    format!("{prefix}{}", &id[..12])
+}
+
+/// A directory removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> Self {
+        let path = std::env::temp_dir().join(unique_name("monban-test-"));
+        std::fs::create_dir_all(&path).expect("create a temporary directory");
+        Self(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

@@ -1,0 +1,19 @@
+//! End-to-end tests: a real monban over TCP, driven by the AWS SDK for Rust (and raw HTTP
+//! where the SDK cannot express a request). One binary, one module per capability.
+//!
+//! Backend: SQLite (a fresh file per test) unless `MONBAN_TEST_DATABASE_URL` names a
+//! PostgreSQL database, in which case every test of this binary runs on it. Tests on
+//! PostgreSQL share that database, so they only ever look at the ids they created.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod integration {
+    pub mod support;
+
+    mod app_clients;
+    mod concurrency;
+    mod groups;
+    mod list_users;
+    mod protocol;
+    mod user_pools;
+    mod users;
+}

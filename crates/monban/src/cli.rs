@@ -1,0 +1,201 @@
+//! The command line. Settings flags are global (accepted before or after the subcommand);
+//! each has a `MONBAN_*` variable and a key in the settings file, which it overrides.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::settings::{AdminKeySetting, Layer, LogFormat, SmtpSecurityName};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "monban",
+    version,
+    about = "A self-hosted identity server that speaks Amazon Cognito's APIs",
+    after_help = "Settings come from flags, then MONBAN_* environment variables, then the \
+                  settings file (--config), then defaults."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server.
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// List the mail kept in the database outbox (used when no SMTP server is configured).
+    Outbox {
+        /// Show the newest N messages.
+        #[arg(long, default_value_t = 20, value_name = "N")]
+        limit: usize,
+        /// One JSON object per line instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Inspect the settings.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the effective settings, secrets redacted; exit non-zero if they are invalid.
+    Check,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Settings")]
+pub struct SettingsArgs {
+    /// Settings file (TOML, `version = 1`) [env: MONBAN_CONFIG]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Address to listen on [env: MONBAN_LISTEN] [default: 127.0.0.1:9876]
+    #[arg(long, global = true, value_name = "HOST:PORT")]
+    pub listen: Option<String>,
+    /// Base URL clients use: token issuers and links [env: MONBAN_PUBLIC_URL] [default: http://LISTEN]
+    #[arg(long, global = true, value_name = "URL")]
+    pub public_url: Option<String>,
+    /// AWS region in pool ids and ARNs [env: MONBAN_REGION] [default: us-east-1]
+    #[arg(long, global = true)]
+    pub region: Option<String>,
+    /// sqlite://PATH?mode=rwc or postgres://... [env: MONBAN_DATABASE_URL] [default: SQLite in the data directory]
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Directory for the SQLite database and the generated admin key [env: MONBAN_DATA_DIR] [default: ./monban-data]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Admin (IAM) key, repeatable [env: MONBAN_ADMIN_KEYS, comma-separated]
+    #[arg(long = "admin-key", global = true, value_name = "ID:SECRET", value_parser = AdminKeySetting::parse_pair)]
+    pub admin_keys: Vec<AdminKeySetting>,
+    /// SMTP server; without it mail goes to the database outbox [env: MONBAN_SMTP_HOST]
+    #[arg(long, global = true, value_name = "HOST")]
+    pub smtp_host: Option<String>,
+    /// [env: MONBAN_SMTP_PORT] [default: 25, 587 or 465 by security]
+    #[arg(long, global = true, value_name = "PORT")]
+    pub smtp_port: Option<u16>,
+    /// [env: MONBAN_SMTP_SECURITY] [default: starttls]
+    #[arg(long, global = true, value_enum)]
+    pub smtp_security: Option<SmtpSecurityName>,
+    /// [env: MONBAN_SMTP_USERNAME]
+    #[arg(long, global = true, value_name = "USER")]
+    pub smtp_username: Option<String>,
+    /// [env: MONBAN_SMTP_PASSWORD]
+    #[arg(long, global = true, value_name = "PASSWORD")]
+    pub smtp_password: Option<String>,
+    /// Sender of mail for pools on Cognito's default email [env: MONBAN_SMTP_FROM]
+    #[arg(long, global = true, value_name = "ADDRESS")]
+    pub smtp_from: Option<String>,
+    /// [env: MONBAN_LOG_FORMAT] [default: text]
+    #[arg(long, global = true, value_enum)]
+    pub log_format: Option<LogFormat>,
+    /// RUST_LOG-style filter [env: MONBAN_LOG_LEVEL, else RUST_LOG] [default: info]
+    #[arg(long, global = true, value_name = "FILTER")]
+    pub log_level: Option<String>,
+    /// Argon2id memory cost [env: MONBAN_ARGON2_MEMORY_KIB] [default: 19456]
+    #[arg(long, global = true, value_name = "KIB")]
+    pub argon2_memory_kib: Option<u32>,
+    /// Argon2id time cost [env: MONBAN_ARGON2_ITERATIONS] [default: 2]
+    #[arg(long, global = true, value_name = "N")]
+    pub argon2_iterations: Option<u32>,
+    /// Argon2id lanes [env: MONBAN_ARGON2_PARALLELISM] [default: 1]
+    #[arg(long, global = true, value_name = "N")]
+    pub argon2_parallelism: Option<u32>,
+    /// Accept any SigV4 signature. For local development only, never in production [env: MONBAN_DEV]
+    #[arg(long, global = true)]
+    pub dev: bool,
+}
+
+impl SettingsArgs {
+    pub fn to_layer(&self) -> Layer {
+        Layer {
+            listen: self.listen.clone(),
+            public_url: self.public_url.clone(),
+            region: self.region.clone(),
+            database_url: self.database_url.clone(),
+            data_dir: self.data_dir.clone(),
+            dev: self.dev.then_some(true),
+            admin_keys: (!self.admin_keys.is_empty()).then(|| self.admin_keys.clone()),
+            smtp_host: self.smtp_host.clone(),
+            smtp_port: self.smtp_port,
+            smtp_security: self.smtp_security,
+            smtp_username: self.smtp_username.clone(),
+            smtp_password: self.smtp_password.clone(),
+            mail_from: self.smtp_from.clone(),
+            log_format: self.log_format,
+            log_level: self.log_level.clone(),
+            argon2_memory_kib: self.argon2_memory_kib,
+            argon2_iterations: self.argon2_iterations,
+            argon2_parallelism: self.argon2_parallelism,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    #[test]
+    fn settings_flags_work_before_and_after_the_subcommand() {
+        let cli =
+            Cli::try_parse_from(["monban", "--region", "eu-west-1", "serve", "--dev"]).unwrap();
+        let layer = cli.settings.to_layer();
+        assert_eq!(layer.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(layer.dev, Some(true));
+        assert!(matches!(cli.command, Command::Serve));
+    }
+
+    #[test]
+    fn unset_flags_leave_the_layer_empty() {
+        let cli = Cli::try_parse_from(["monban", "serve"]).unwrap();
+        assert_eq!(cli.settings.to_layer(), Layer::default());
+    }
+
+    #[test]
+    fn admin_key_flags_repeat() {
+        let cli = Cli::try_parse_from([
+            "monban",
+            "serve",
+            "--admin-key",
+            "AKIA1:s1",
+            "--admin-key",
+            "AKIA2:s2",
+        ])
+        .unwrap();
+        assert_eq!(cli.settings.to_layer().admin_keys.unwrap().len(), 2);
+        assert!(Cli::try_parse_from(["monban", "serve", "--admin-key", "nocolon"]).is_err());
+    }
+
+    #[test]
+    fn subcommands_parse() {
+        let cli = Cli::try_parse_from(["monban", "outbox", "--limit", "5"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Command::Outbox {
+                limit: 5,
+                json: false
+            }
+        ));
+        let cli = Cli::try_parse_from(["monban", "config", "check"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Command::Config {
+                command: ConfigCommand::Check
+            }
+        ));
+    }
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,193 @@
+//! `monban serve`: wire the store, clock, randomness and mailer into a `Cx`, and serve the
+//! router until SIGINT or SIGTERM.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use monban_core::mail::{Mailer, OutboxMailer};
+use monban_core::store::Store;
+use monban_core::{Cx, SystemClock, SystemRng};
+use monban_server::{AdminKey, App, SmtpMailer, SmtpSecurity, SmtpSettings};
+
+use crate::admin_key::{self, AdminKeys};
+use crate::settings::{redact, Settings, Smtp, SmtpSecurityName};
+
+/// How long in-flight requests get to finish after a shutdown signal.
+const DRAIN: Duration = Duration::from_secs(10);
+
+pub async fn run(settings: Settings) -> anyhow::Result<()> {
+    std::fs::create_dir_all(&settings.data_dir).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot create the data directory {}: {e}",
+            settings.data_dir.display()
+        )
+    })?;
+    if settings.dev {
+        warn_dev_mode();
+    }
+    // Bound before the database is touched: a busy port fails fast and changes nothing.
+    let listener = tokio::net::TcpListener::bind(&settings.listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.listen))?;
+    let local = listener.local_addr()?;
+    let rng = Arc::new(SystemRng);
+    let keys = admin_key::resolve(&settings.data_dir, &settings.admin_keys, rng.as_ref())?;
+
+    let store: Arc<dyn Store> = Arc::new(super::open_store(&settings).await?);
+    let clock = Arc::new(SystemClock);
+    let mailer: Arc<dyn Mailer> = match &settings.smtp {
+        Some(smtp) => Arc::new(
+            SmtpMailer::new(smtp_settings(smtp))
+                .map_err(|e| anyhow::anyhow!("SMTP settings: {e:?}"))?,
+        ),
+        None => Arc::new(OutboxMailer {
+            store: store.clone(),
+            clock: clock.clone(),
+        }),
+    };
+    let cx = Cx {
+        store,
+        clock,
+        rng,
+        mailer,
+        settings: Arc::new(settings.core_settings()),
+    };
+    let app = App {
+        cx,
+        admin_keys: keys
+            .keys
+            .iter()
+            .map(|k| AdminKey {
+                access_key_id: k.access_key_id.clone(),
+                secret_access_key: k.secret_access_key.clone(),
+            })
+            .collect(),
+        dev: settings.dev,
+    };
+
+    announce(&settings, &keys, local);
+    tracing::info!(
+        listen = %local,
+        public_url = %settings.public_url,
+        region = %settings.region,
+        database = %redact::database_url(&settings.database_url),
+        mail = if settings.smtp.is_some() { "smtp" } else { "outbox" },
+        dev = settings.dev,
+        "monban is serving"
+    );
+
+    let router = monban_server::router(app);
+    let shutdown = Arc::new(tokio::sync::Notify::new());
+    let stop = shutdown.clone();
+    let mut server = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move { stop.notified().await })
+        .await
+    });
+    tokio::select! {
+        finished = &mut server => {
+            finished??;
+            return Ok(());
+        }
+        () = shutdown_signal() => {}
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+    shutdown.notify_one();
+    match tokio::time::timeout(DRAIN, server).await {
+        Ok(finished) => finished??,
+        Err(_) => tracing::warn!("requests still open after {DRAIN:?}; stopping anyway"),
+    }
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn smtp_settings(smtp: &Smtp) -> SmtpSettings {
+    SmtpSettings {
+        host: smtp.host.clone(),
+        port: smtp.port,
+        security: match smtp.security {
+            SmtpSecurityName::Plain => SmtpSecurity::Plain,
+            SmtpSecurityName::StartTls => SmtpSecurity::StartTls,
+            SmtpSecurityName::Tls => SmtpSecurity::Tls,
+        },
+        username: smtp.username.clone(),
+        password: smtp.password.clone(),
+    }
+}
+
+/// Printed, not logged: the secret of a new key is shown once, on the operator's terminal.
+fn announce(settings: &Settings, keys: &AdminKeys, local: SocketAddr) {
+    let endpoint = &settings.public_url;
+    match &keys.data_dir_key {
+        Some((key, true)) => {
+            println!(
+                "monban: created an admin key and saved it in {} (keep it secret). Try it:\n\n  {}\n",
+                admin_key::path(&settings.data_dir).display(),
+                admin_key::usage_line(key, endpoint, &settings.region)
+            );
+            if !settings.database_in_data_dir() {
+                tracing::warn!(
+                    "this admin key exists only in this node's data directory; other nodes on \
+                     the same database accept it only if it is configured there too \
+                     (MONBAN_ADMIN_KEYS or --admin-key)"
+                );
+            }
+        }
+        Some((key, false)) => println!(
+            "monban: admin key {} (secret in {})",
+            key.access_key_id,
+            admin_key::path(&settings.data_dir).display()
+        ),
+        None => {}
+    }
+    let configured: Vec<&str> = settings
+        .admin_keys
+        .iter()
+        .map(|k| k.access_key_id.as_str())
+        .collect();
+    if !configured.is_empty() {
+        println!("monban: configured admin keys: {}", configured.join(", "));
+    }
+    println!(
+        "monban: serving on {endpoint} (listening on {local}, region {})",
+        settings.region
+    );
+}
+
+fn warn_dev_mode() {
+    let banner = "\
+!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!
+!!  DEVELOPMENT MODE (--dev): ANY SigV4 signature is accepted, so anyone who  !!
+!!  can reach this server can call the admin APIs. NOT FOR PRODUCTION.        !!
+!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!";
+    eprintln!("{banner}");
+    tracing::warn!("development mode: any SigV4 signature is accepted; not for production");
+}
+
+async fn shutdown_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut sigterm) => {
+                sigterm.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!("cannot watch for SIGTERM ({e}); stop with Ctrl-C");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    let interrupt = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!("cannot watch for Ctrl-C: {e}");
+            std::future::pending::<()>().await;
+        }
+    };
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}

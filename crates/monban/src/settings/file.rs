@@ -1,0 +1,213 @@
+//! The TOML settings file. Unknown keys are rejected so that a typo is an error at start,
+//! not a setting silently ignored; `version` is required so the format can change later.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::layer::{AdminKeySetting, Layer};
+use super::{LogFormat, SmtpSecurityName};
+
+/// The only version of the file format this binary reads.
+pub const FILE_VERSION: u32 = 1;
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub version: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listen: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dev: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin_keys: Option<Vec<AdminKeySetting>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub smtp: Option<SmtpFile>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log: Option<LogFile>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub argon2: Option<Argon2File>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpFile {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security: Option<SmtpSecurityName>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// Sender of mail for pools on Cognito's default email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogFile {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<LogFormat>,
+    /// A `RUST_LOG`-style filter: `info`, or `monban=debug,sqlx=warn`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Argon2File {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory_kib: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iterations: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parallelism: Option<u32>,
+}
+
+/// Parses the text of a settings file; `origin` names it in error messages.
+pub fn parse(text: &str, origin: &Path) -> anyhow::Result<Layer> {
+    let file: FileConfig = toml::from_str(text)
+        .map_err(|e| anyhow::anyhow!("{}: {}", origin.display(), e.to_string().trim_end()))?;
+    match file.version {
+        Some(FILE_VERSION) => {}
+        Some(other) => anyhow::bail!(
+            "{}: version = {other} is not supported (this monban reads version = {FILE_VERSION})",
+            origin.display()
+        ),
+        None => anyhow::bail!(
+            "{}: `version = {FILE_VERSION}` is required at the top of the file",
+            origin.display()
+        ),
+    }
+    Ok(file.into_layer())
+}
+
+pub fn load(path: &Path) -> anyhow::Result<Layer> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("cannot read settings file {}: {e}", path.display()))?;
+    parse(&text, path)
+}
+
+impl FileConfig {
+    fn into_layer(self) -> Layer {
+        let smtp = self.smtp.unwrap_or_default();
+        let log = self.log.unwrap_or_default();
+        let argon2 = self.argon2.unwrap_or_default();
+        Layer {
+            listen: self.listen,
+            public_url: self.public_url,
+            region: self.region,
+            database_url: self.database_url,
+            data_dir: self.data_dir,
+            dev: self.dev,
+            admin_keys: self.admin_keys,
+            smtp_host: smtp.host,
+            smtp_port: smtp.port,
+            smtp_security: smtp.security,
+            smtp_username: smtp.username,
+            smtp_password: smtp.password,
+            mail_from: smtp.from,
+            log_format: log.format,
+            log_level: log.level,
+            argon2_memory_kib: argon2.memory_kib,
+            argon2_iterations: argon2.iterations,
+            argon2_parallelism: argon2.parallelism,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    fn parse_str(text: &str) -> anyhow::Result<Layer> {
+        parse(text, Path::new("test.toml"))
+    }
+
+    #[test]
+    fn reads_every_section() {
+        let layer = parse_str(
+            r#"
+            version = 1
+            listen = "0.0.0.0:9000"
+            region = "eu-west-1"
+            dev = true
+            [[admin_keys]]
+            access_key_id = "AKIAFILEKEY000000001"
+            secret_access_key = "file-secret"
+            [smtp]
+            host = "mail.example.com"
+            port = 2525
+            security = "tls"
+            password = "pw"
+            from = "auth@example.com"
+            [log]
+            format = "json"
+            level = "debug"
+            [argon2]
+            memory_kib = 65536
+            iterations = 3
+            "#,
+        )
+        .unwrap();
+        assert_eq!(layer.listen.as_deref(), Some("0.0.0.0:9000"));
+        assert_eq!(layer.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(layer.dev, Some(true));
+        let keys = layer.admin_keys.unwrap();
+        assert_eq!(keys.len(), 1);
+        assert_eq!(keys[0].access_key_id, "AKIAFILEKEY000000001");
+        assert_eq!(layer.smtp_port, Some(2525));
+        assert_eq!(layer.smtp_security, Some(SmtpSecurityName::Tls));
+        assert_eq!(layer.mail_from.as_deref(), Some("auth@example.com"));
+        assert_eq!(layer.log_format, Some(LogFormat::Json));
+        assert_eq!(layer.argon2_memory_kib, Some(65536));
+        assert_eq!(layer.argon2_iterations, Some(3));
+        assert_eq!(layer.argon2_parallelism, None);
+    }
+
+    #[test]
+    fn unknown_top_level_key_is_rejected() {
+        let err = parse_str("version = 1\nlisten_addr = \"x\"\n").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("listen_addr"), "{msg}");
+        assert!(msg.contains("test.toml"), "{msg}");
+    }
+
+    #[test]
+    fn unknown_key_in_a_section_is_rejected() {
+        let err = parse_str("version = 1\n[smtp]\nhostname = \"x\"\n").unwrap_err();
+        assert!(err.to_string().contains("hostname"), "{err}");
+    }
+
+    #[test]
+    fn version_is_required() {
+        let err = parse_str("region = \"us-west-2\"\n").unwrap_err();
+        assert!(err.to_string().contains("version = 1"), "{err}");
+    }
+
+    #[test]
+    fn other_versions_are_rejected() {
+        let err = parse_str("version = 2\n").unwrap_err();
+        assert!(err.to_string().contains("version = 2"), "{err}");
+    }
+
+    #[test]
+    fn bad_enum_value_is_rejected() {
+        assert!(parse_str("version = 1\n[smtp]\nsecurity = \"ssl\"\n").is_err());
+        assert!(parse_str("version = 1\n[log]\nformat = \"xml\"\n").is_err());
+    }
+}

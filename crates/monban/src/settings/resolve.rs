@@ -1,0 +1,367 @@
+//! From merged layers to checked [`Settings`]: defaults filled in, every value validated,
+//! and all problems reported together so one `config check` shows them all.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+
+use super::{
+    HashParams, Layer, LogSettings, Settings, Smtp, DEFAULT_DATA_DIR, DEFAULT_LISTEN,
+    DEFAULT_LOG_LEVEL, DEFAULT_REGION,
+};
+
+/// Characters that would end the path part of a `sqlite://` URL (sqlx percent-decodes it).
+const SQLITE_PATH: &AsciiSet = &CONTROLS.add(b'%').add(b'?').add(b'#');
+
+pub fn default_database_url(data_dir: &Path) -> String {
+    let path = data_dir.join("monban.db");
+    let encoded = utf8_percent_encode(&path.to_string_lossy(), SQLITE_PATH).to_string();
+    format!("sqlite://{encoded}?mode=rwc")
+}
+
+/// Where clients reach a server listening on `listen`: a wildcard address becomes loopback.
+fn default_public_url(listen: &str) -> String {
+    let (host, port) = listen.rsplit_once(':').unwrap_or((listen, ""));
+    let host = match host {
+        "0.0.0.0" | "" => "127.0.0.1",
+        "[::]" => "[::1]",
+        other => other,
+    };
+    format!("http://{host}:{port}")
+}
+
+pub fn resolve(layer: Layer, config_file: Option<PathBuf>) -> anyhow::Result<Settings> {
+    let mut problems = Vec::new();
+    let defaults = monban_core::Settings::default();
+    let mut smtp_problems = Vec::new();
+    let smtp = resolve_smtp(&layer, &mut smtp_problems);
+
+    let listen = layer.listen.unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
+    if let Err(e) = check_listen(&listen) {
+        problems.push(format!("listen {listen:?}: {e}"));
+    }
+
+    let public_url = layer
+        .public_url
+        .unwrap_or_else(|| default_public_url(&listen));
+    let public_url = public_url.trim_end_matches('/').to_owned();
+    if let Err(e) = check_public_url(&public_url) {
+        problems.push(format!("public_url {public_url:?}: {e}"));
+    }
+
+    let region = layer.region.unwrap_or_else(|| DEFAULT_REGION.to_owned());
+    let region_ok = !region.is_empty()
+        && region
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !region_ok {
+        problems.push(format!(
+            "region {region:?}: expected an AWS region name such as us-east-1"
+        ));
+    }
+
+    let data_dir = layer
+        .data_dir
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+    let database_url = layer
+        .database_url
+        .unwrap_or_else(|| default_database_url(&data_dir));
+    let scheme_ok = ["sqlite:", "postgres://", "postgresql://"]
+        .iter()
+        .any(|s| database_url.starts_with(s));
+    if !scheme_ok {
+        problems.push(format!(
+            "database_url {}: expected sqlite://PATH?mode=rwc or postgres://USER:PASSWORD@HOST/DB",
+            super::redact::database_url(&database_url)
+        ));
+    }
+
+    let admin_keys = layer.admin_keys.unwrap_or_default();
+    let mut seen = HashSet::new();
+    for key in &admin_keys {
+        let id = &key.access_key_id;
+        if id.is_empty() || id.chars().any(|c| !c.is_ascii_alphanumeric()) {
+            problems.push(format!(
+                "admin key {id:?}: an access key id is letters and digits only"
+            ));
+        }
+        if key.secret_access_key.is_empty() || key.secret_access_key.contains(char::is_whitespace) {
+            problems.push(format!(
+                "admin key {id:?}: the secret access key is empty or contains whitespace"
+            ));
+        }
+        if !seen.insert(id.as_str()) {
+            problems.push(format!("admin key {id:?} is configured twice"));
+        }
+    }
+
+    problems.append(&mut smtp_problems);
+    let mail_from = layer.mail_from.unwrap_or(defaults.default_from);
+    if !mail_from.contains('@') {
+        problems.push(format!("smtp.from {mail_from:?}: not an email address"));
+    }
+
+    let level = layer
+        .log_level
+        .unwrap_or_else(|| DEFAULT_LOG_LEVEL.to_owned());
+    if let Err(e) = tracing_subscriber::EnvFilter::try_new(&level) {
+        problems.push(format!("log level {level:?}: {e}"));
+    }
+    let log = LogSettings {
+        format: layer.log_format.unwrap_or_default(),
+        level,
+    };
+
+    let hash_defaults = HashParams::default();
+    let argon2 = HashParams {
+        memory_kib: layer.argon2_memory_kib.unwrap_or(hash_defaults.memory_kib),
+        iterations: layer.argon2_iterations.unwrap_or(hash_defaults.iterations),
+        parallelism: layer
+            .argon2_parallelism
+            .unwrap_or(hash_defaults.parallelism),
+    };
+    if let Err(e) = argon2::Params::new(
+        argon2.memory_kib,
+        argon2.iterations,
+        argon2.parallelism,
+        None,
+    ) {
+        problems.push(format!(
+            "argon2 memory_kib={} iterations={} parallelism={}: {e} \
+             (memory_kib must be at least 8 x parallelism, the others at least 1)",
+            argon2.memory_kib, argon2.iterations, argon2.parallelism
+        ));
+    }
+
+    if !problems.is_empty() {
+        anyhow::bail!("invalid settings:\n  - {}", problems.join("\n  - "));
+    }
+    Ok(Settings {
+        config_file,
+        listen,
+        public_url,
+        region,
+        database_url,
+        data_dir,
+        dev: layer.dev.unwrap_or(false),
+        admin_keys,
+        smtp,
+        mail_from,
+        log,
+        argon2,
+    })
+}
+
+fn resolve_smtp(layer: &Layer, problems: &mut Vec<String>) -> Option<Smtp> {
+    let Some(host) = layer.smtp_host.as_deref().filter(|h| !h.trim().is_empty()) else {
+        let stray = layer.smtp_port.is_some()
+            || layer.smtp_security.is_some()
+            || layer.smtp_username.is_some()
+            || layer.smtp_password.is_some();
+        if stray {
+            problems
+                .push("smtp: port, security, username or password given without smtp.host".into());
+        }
+        return None;
+    };
+    if layer.smtp_username.is_some() != layer.smtp_password.is_some() {
+        problems.push("smtp: username and password go together".into());
+    }
+    let security = layer.smtp_security.unwrap_or_default();
+    let port = layer.smtp_port.unwrap_or_else(|| security.default_port());
+    if port == 0 {
+        problems.push("smtp.port: 0 is not a port".into());
+    }
+    Some(Smtp {
+        host: host.to_owned(),
+        port,
+        security,
+        username: layer.smtp_username.clone(),
+        password: layer.smtp_password.clone(),
+    })
+}
+
+fn check_listen(listen: &str) -> Result<(), String> {
+    if listen.parse::<std::net::SocketAddr>().is_ok() {
+        return Ok(());
+    }
+    match listen.rsplit_once(':') {
+        Some((host, port)) if !host.is_empty() && port.parse::<u16>().is_ok() => Ok(()),
+        _ => Err("expected HOST:PORT, such as 127.0.0.1:9876".into()),
+    }
+}
+
+fn check_public_url(url: &str) -> Result<(), String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or("expected an http:// or https:// URL")?;
+    let host = rest.split('/').next().unwrap_or_default();
+    if host.is_empty() {
+        return Err("the URL has no host".into());
+    }
+    if rest.contains(['?', '#']) || rest.contains(char::is_whitespace) {
+        return Err("the URL must not contain a query, a fragment or spaces".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::settings::{AdminKeySetting, LogFormat, SmtpSecurityName};
+
+    fn ok(layer: Layer) -> Settings {
+        resolve(layer, None).unwrap()
+    }
+
+    fn problems(layer: Layer) -> String {
+        resolve(layer, None).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn defaults() {
+        let s = ok(Layer::default());
+        assert_eq!(s.listen, "127.0.0.1:9876");
+        assert_eq!(s.public_url, "http://127.0.0.1:9876");
+        assert_eq!(s.region, "us-east-1");
+        assert_eq!(s.data_dir, PathBuf::from("./monban-data"));
+        assert_eq!(s.database_url, "sqlite://./monban-data/monban.db?mode=rwc");
+        assert!(s.database_in_data_dir());
+        assert!(!s.dev);
+        assert!(s.admin_keys.is_empty());
+        assert!(s.smtp.is_none());
+        assert_eq!(s.log.format, LogFormat::Text);
+        assert_eq!(s.log.level, "info");
+        assert_eq!(
+            s.argon2,
+            HashParams {
+                memory_kib: 19456,
+                iterations: 2,
+                parallelism: 1
+            }
+        );
+    }
+
+    #[test]
+    fn database_follows_the_data_dir() {
+        let s = ok(Layer {
+            data_dir: Some("/var/lib/monban".into()),
+            ..Layer::default()
+        });
+        assert_eq!(
+            s.database_url,
+            "sqlite:///var/lib/monban/monban.db?mode=rwc"
+        );
+    }
+
+    #[test]
+    fn odd_characters_in_the_data_dir_are_escaped_in_the_url() {
+        assert_eq!(
+            default_database_url(Path::new("/tmp/a?b#c%d")),
+            "sqlite:///tmp/a%3Fb%23c%25d/monban.db?mode=rwc"
+        );
+    }
+
+    #[test]
+    fn public_url_follows_listen_unless_given() {
+        let s = ok(Layer {
+            listen: Some("0.0.0.0:19876".into()),
+            ..Layer::default()
+        });
+        assert_eq!(s.public_url, "http://127.0.0.1:19876");
+        let s = ok(Layer {
+            listen: Some("0.0.0.0:19876".into()),
+            public_url: Some("https://auth.example.com/".into()),
+            ..Layer::default()
+        });
+        assert_eq!(
+            s.public_url, "https://auth.example.com",
+            "trailing slash dropped"
+        );
+    }
+
+    #[test]
+    fn smtp_port_defaults_by_security() {
+        let s = ok(Layer {
+            smtp_host: Some("mail".into()),
+            smtp_security: Some(SmtpSecurityName::Tls),
+            ..Layer::default()
+        });
+        let smtp = s.smtp.unwrap();
+        assert_eq!((smtp.port, smtp.security), (465, SmtpSecurityName::Tls));
+        let s = ok(Layer {
+            smtp_host: Some("mail".into()),
+            ..Layer::default()
+        });
+        let smtp = s.smtp.unwrap();
+        assert_eq!(
+            (smtp.port, smtp.security),
+            (587, SmtpSecurityName::StartTls)
+        );
+    }
+
+    #[test]
+    fn smtp_settings_without_host_are_an_error() {
+        let msg = problems(Layer {
+            smtp_password: Some("pw".into()),
+            ..Layer::default()
+        });
+        assert!(msg.contains("smtp.host"), "{msg}");
+        assert!(!msg.contains("pw\""), "{msg}");
+    }
+
+    #[test]
+    fn all_problems_are_reported_together() {
+        let msg = problems(Layer {
+            listen: Some("nonsense".into()),
+            public_url: Some("ftp://x".into()),
+            database_url: Some("mysql://u:hunter2@h/db".into()),
+            log_level: Some("monban=loud".into()),
+            argon2_parallelism: Some(0),
+            ..Layer::default()
+        });
+        for needle in [
+            "listen",
+            "public_url",
+            "database_url",
+            "log level",
+            "argon2",
+        ] {
+            assert!(msg.contains(needle), "{needle} missing from {msg}");
+        }
+        assert!(!msg.contains("hunter2"), "password leaked: {msg}");
+    }
+
+    #[test]
+    fn duplicate_and_malformed_admin_keys_are_errors() {
+        let key = |id: &str| AdminKeySetting {
+            access_key_id: id.into(),
+            secret_access_key: "s".into(),
+        };
+        let msg = problems(Layer {
+            admin_keys: Some(vec![key("AKIA1"), key("AKIA1"), key("bad id")]),
+            ..Layer::default()
+        });
+        assert!(msg.contains("configured twice"), "{msg}");
+        assert!(msg.contains("\"bad id\""), "{msg}");
+    }
+
+    #[test]
+    fn core_settings_carry_the_effective_values() {
+        let s = ok(Layer {
+            region: Some("eu-west-3".into()),
+            mail_from: Some("auth@example.com".into()),
+            argon2_memory_kib: Some(65536),
+            ..Layer::default()
+        });
+        let core = s.core_settings();
+        assert_eq!(core.region, "eu-west-3");
+        assert_eq!(core.public_url, "http://127.0.0.1:9876");
+        assert_eq!(core.default_from, "auth@example.com");
+        assert_eq!(core.password_hashing.memory_kib, 65536);
+    }
+}
