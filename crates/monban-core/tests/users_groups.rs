@@ -1,6 +1,6 @@
 //! Admin user and group operations end to end against the SQL store on a temporary SQLite
 //! file, with a recording mailer.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
 
@@ -113,7 +113,10 @@ async fn a_user_is_created_read_listed_and_deleted() {
         .await
         .unwrap();
     assert_eq!(created.username.as_deref(), Some("alice"));
-    assert_eq!(created.user_status, Some(UserStatusType::ForceChangePassword));
+    assert_eq!(
+        created.user_status,
+        Some(UserStatusType::ForceChangePassword)
+    );
     assert_eq!(created.enabled, Some(true));
     assert!(mail.take().is_empty(), "SUPPRESS sends nothing");
 
@@ -121,7 +124,10 @@ async fn a_user_is_created_read_listed_and_deleted() {
     assert_eq!(user.username, "alice");
     let attributes = user.user_attributes.as_ref().unwrap();
     assert_eq!(attributes[0].name, "sub");
-    assert_eq!(value(&user.user_attributes, "sub"), value(&created.attributes, "sub"));
+    assert_eq!(
+        value(&user.user_attributes, "sub"),
+        value(&created.attributes, "sub")
+    );
     assert_eq!(
         value(&user.user_attributes, "email").as_deref(),
         Some("a@example.com")
@@ -335,9 +341,14 @@ async fn resend_gives_a_new_temporary_password() {
         ErrorKind::UserNotFoundException,
         "User does not exist.",
     );
-    create(&cx, &pool_id, "frank", &[attr("email", "frank@example.com")])
-        .await
-        .unwrap();
+    create(
+        &cx,
+        &pool_id,
+        "frank",
+        &[attr("email", "frank@example.com")],
+    )
+    .await
+    .unwrap();
     let before = get(&cx, &pool_id, "frank").await.unwrap();
     resend("frank").await.unwrap();
     resend("frank").await.unwrap();
@@ -394,7 +405,9 @@ async fn email_as_username() {
         },
     )
     .await;
-    let created = create(&cx, &pool_id, "Hana@Example.com", &[]).await.unwrap();
+    let created = create(&cx, &pool_id, "Hana@Example.com", &[])
+        .await
+        .unwrap();
     let sub = value(&created.attributes, "sub").unwrap();
     assert_eq!(created.username.as_deref(), Some(sub.as_str()));
     assert_eq!(
@@ -402,7 +415,13 @@ async fn email_as_username() {
         Some("Hana@Example.com")
     );
     // Found by email (in any case, the pool being case-insensitive) and by the sub.
-    assert_eq!(get(&cx, &pool_id, "hana@example.com").await.unwrap().username, sub);
+    assert_eq!(
+        get(&cx, &pool_id, "hana@example.com")
+            .await
+            .unwrap()
+            .username,
+        sub
+    );
     assert_eq!(get(&cx, &pool_id, &sub).await.unwrap().username, sub);
     assert_error(
         create(&cx, &pool_id, "HANA@example.com", &[]).await,
@@ -451,8 +470,17 @@ async fn aliases_and_case() {
     .await
     .unwrap();
     assert_eq!(get(&cx, &pool_id, "IVY").await.unwrap().username, "Ivy");
-    assert_eq!(get(&cx, &pool_id, "Ivy@Example.com").await.unwrap().username, "Ivy");
-    assert_eq!(get(&cx, &pool_id, "IVY-the-great").await.unwrap().username, "Ivy");
+    assert_eq!(
+        get(&cx, &pool_id, "Ivy@Example.com")
+            .await
+            .unwrap()
+            .username,
+        "Ivy"
+    );
+    assert_eq!(
+        get(&cx, &pool_id, "IVY-the-great").await.unwrap().username,
+        "Ivy"
+    );
     assert_error(
         create(&cx, &pool_id, "ivy", &[]).await,
         ErrorKind::UsernameExistsException,
@@ -492,9 +520,18 @@ async fn aliases_and_case() {
     )
     .await
     .unwrap();
-    assert_eq!(get(&cx, &pool_id, "ivy@example.com").await.unwrap().username, "kate");
+    assert_eq!(
+        get(&cx, &pool_id, "ivy@example.com")
+            .await
+            .unwrap()
+            .username,
+        "kate"
+    );
     let ivy = get(&cx, &pool_id, "ivy").await.unwrap();
-    assert_eq!(value(&ivy.user_attributes, "email_verified").as_deref(), Some("false"));
+    assert_eq!(
+        value(&ivy.user_attributes, "email_verified").as_deref(),
+        Some("false")
+    );
     assert_eq!(
         value(&ivy.user_attributes, "email").as_deref(),
         Some("ivy@example.com")
@@ -516,7 +553,10 @@ async fn list_users_filters_and_pages_by_username() {
             &cx,
             &pool_id,
             name,
-            &[attr("given_name", given), attr("email", &format!("{name}@example.com"))],
+            &[
+                attr("given_name", given),
+                attr("email", &format!("{name}@example.com")),
+            ],
         )
         .await
         .unwrap();
@@ -548,13 +588,19 @@ async fn list_users_filters_and_pages_by_username() {
     // Users added before and after the resume point do not disturb the pages.
     create(&cx, &pool_id, "u0", &[]).await.unwrap();
     create(&cx, &pool_id, "u4", &[]).await.unwrap();
-    let second = list(None, Some(2), first.pagination_token.clone()).await.unwrap();
+    let second = list(None, Some(2), first.pagination_token.clone())
+        .await
+        .unwrap();
     assert_eq!(names(&second), ["u4", "u5"]);
-    let third = list(None, Some(2), second.pagination_token.clone()).await.unwrap();
+    let third = list(None, Some(2), second.pagination_token.clone())
+        .await
+        .unwrap();
     assert_eq!(names(&third), ["u7", "u9"]);
     assert_eq!(third.pagination_token, None);
 
-    let prefix = list(Some("given_name ^= \"An\""), None, None).await.unwrap();
+    let prefix = list(Some("given_name ^= \"An\""), None, None)
+        .await
+        .unwrap();
     assert_eq!(names(&prefix), ["u1", "u3"]);
     let exact = list(Some("email = \"u5@example.com\""), None, None)
         .await
@@ -568,7 +614,9 @@ async fn list_users_filters_and_pages_by_username() {
     .await
     .unwrap();
     assert_eq!(names(&status).len(), 7);
-    let enabled = list(Some("status = \"Disabled\""), None, None).await.unwrap();
+    let enabled = list(Some("status = \"Disabled\""), None, None)
+        .await
+        .unwrap();
     assert!(names(&enabled).is_empty());
 
     let bad = list(Some("custom:team = \"x\""), None, None).await;
@@ -666,18 +714,27 @@ async fn attributes_are_updated_and_deleted_by_the_schema() {
         value(&lee.user_attributes, "email").as_deref(),
         Some("lee2@example.com")
     );
-    assert_eq!(value(&lee.user_attributes, "email_verified").as_deref(), Some("false"));
+    assert_eq!(
+        value(&lee.user_attributes, "email_verified").as_deref(),
+        Some("false")
+    );
     // ...unless the admin verifies it in the same request.
     update(
         &cx,
         &pool_id,
         "lee",
-        &[attr("email", "lee3@example.com"), attr("email_verified", "true")],
+        &[
+            attr("email", "lee3@example.com"),
+            attr("email_verified", "true"),
+        ],
     )
     .await
     .unwrap();
     let lee = get(&cx, &pool_id, "lee").await.unwrap();
-    assert_eq!(value(&lee.user_attributes, "email_verified").as_deref(), Some("true"));
+    assert_eq!(
+        value(&lee.user_attributes, "email_verified").as_deref(),
+        Some("true")
+    );
 
     let delete = |names: &[&str]| {
         users::admin_delete_user_attributes(
@@ -699,8 +756,12 @@ async fn attributes_are_updated_and_deleted_by_the_schema() {
     let lee = get(&cx, &pool_id, "lee").await.unwrap();
     assert_eq!(value(&lee.user_attributes, "given_name"), None);
     // A blank value deletes too.
-    update(&cx, &pool_id, "lee", &[attr("nickname", "L")]).await.unwrap();
-    update(&cx, &pool_id, "lee", &[attr("nickname", "")]).await.unwrap();
+    update(&cx, &pool_id, "lee", &[attr("nickname", "L")])
+        .await
+        .unwrap();
+    update(&cx, &pool_id, "lee", &[attr("nickname", "")])
+        .await
+        .unwrap();
     let lee = get(&cx, &pool_id, "lee").await.unwrap();
     assert_eq!(value(&lee.user_attributes, "nickname"), None);
 }
@@ -738,9 +799,13 @@ async fn status_changes() {
         async move { get(&cx, &pool_id, name).await.unwrap().user_status.unwrap() }
     };
 
-    set_password(&cx, &pool_id, "max", "Permanent1!", true).await.unwrap();
+    set_password(&cx, &pool_id, "max", "Permanent1!", true)
+        .await
+        .unwrap();
     assert_eq!(status("max").await, UserStatusType::Confirmed);
-    set_password(&cx, &pool_id, "max", "Temporary1!", false).await.unwrap();
+    set_password(&cx, &pool_id, "max", "Temporary1!", false)
+        .await
+        .unwrap();
     assert_eq!(status("max").await, UserStatusType::ForceChangePassword);
     assert_eq!(
         set_password(&cx, &pool_id, "max", "weakpassword", true)
@@ -767,7 +832,9 @@ async fn status_changes() {
         "User cannot be confirmed. Current status is FORCE_CHANGE_PASSWORD",
     );
     // An UNCONFIRMED user, as SignUp will make them.
-    let pool = monban_core::pool_config::load_pool(&cx, &pool_id).await.unwrap();
+    let pool = monban_core::pool_config::load_pool(&cx, &pool_id)
+        .await
+        .unwrap();
     let new = monban_core::users::new_user(
         &cx,
         &pool,
@@ -798,7 +865,10 @@ async fn status_changes() {
         },
     );
     disable.await.unwrap();
-    assert_eq!(get(&cx, &pool_id, "max").await.unwrap().enabled, Some(false));
+    assert_eq!(
+        get(&cx, &pool_id, "max").await.unwrap().enabled,
+        Some(false)
+    );
 
     let reset = |name: &str| {
         users::admin_reset_user_password(
@@ -864,7 +934,11 @@ async fn groups_and_memberships() {
             },
         )
     };
-    let admins = create_group("admins", Some(1)).await.unwrap().group.unwrap();
+    let admins = create_group("admins", Some(1))
+        .await
+        .unwrap()
+        .group
+        .unwrap();
     assert_eq!(admins.group_name.as_deref(), Some("admins"));
     assert_eq!(admins.user_pool_id.as_deref(), Some(pool_id.as_str()));
     assert_eq!(admins.precedence, Some(1));
@@ -942,7 +1016,10 @@ async fn groups_and_memberships() {
         &cx,
         &pool_id,
         "olga",
-        &[attr("email", "olga@example.com"), attr("email_verified", "true")],
+        &[
+            attr("email", "olga@example.com"),
+            attr("email_verified", "true"),
+        ],
     )
     .await
     .unwrap();
@@ -1039,7 +1116,12 @@ async fn groups_and_memberships() {
     )
     .await
     .unwrap();
-    assert!(members("admins", None, None).await.unwrap().users.unwrap().is_empty());
+    assert!(members("admins", None, None)
+        .await
+        .unwrap()
+        .users
+        .unwrap()
+        .is_empty());
 
     let delete = |name: &str| {
         groups::delete_group(

@@ -126,11 +126,13 @@ const USER_VALUES: &str = "pool_id, sub, username, status, enabled, password_has
      modified_ms, version";
 
 /// Writes the user's login keys; a key held by another user is a `Conflict` naming it.
-/// They go in in key order, so that two transactions wanting the same two keys wait for
-/// each other instead of deadlocking (each holding one) on PostgreSQL.
+/// They go in in one fixed order, so that two transactions wanting the same two keys wait
+/// for each other instead of deadlocking (each holding one) on PostgreSQL: the username
+/// first, so that a taken username is reported before a taken alias (as Cognito does),
+/// then the aliases by key.
 async fn insert_keys(tx: &mut Transaction<'static, Any>, user: &User) -> StoreResult<()> {
     let mut keys: Vec<(usize, &String)> = user.keys.iter().enumerate().collect();
-    keys.sort_by_key(|&(_, key)| key);
+    keys.sort_by_key(|&(_, key)| (!key.starts_with("u:"), key));
     for (order, key) in keys {
         query("INSERT INTO user_keys (pool_id, key, sub, key_order) VALUES ($1, $2, $3, $4)")
             .bind(&user.pool_id)

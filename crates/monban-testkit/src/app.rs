@@ -1,6 +1,7 @@
 //! [`TestApp`]: a real monban server on a free 127.0.0.1 port, backed by a throw-away
 //! SQLite file (or the PostgreSQL database named by `MONBAN_TEST_DATABASE_URL`).
 
+use std::future::Future;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -41,26 +42,28 @@ pub struct TestApp {
 }
 
 impl TestApp {
-    /// Starts a server on the backend the environment chooses (see [`DATABASE_URL_ENV`]).
+    /// Starts a server on PostgreSQL when [`DATABASE_URL_ENV`] is set, else on SQLite.
     pub async fn start() -> TestApp {
-        match std::env::var(DATABASE_URL_ENV) {
-            Ok(url) if !url.trim().is_empty() => Self::start_on(Some(url)).await,
-            _ => Self::start_on(None).await,
-        }
+        let backend = if postgres_url().is_some() {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        };
+        Self::start_on(backend).await
     }
 
-    /// Starts a server on a fresh SQLite file whatever the environment says.
-    pub async fn start_sqlite() -> TestApp {
-        Self::start_on(None).await
-    }
-
-    async fn start_on(database_url: Option<String>) -> TestApp {
-        let (url, dir, backend) = match database_url {
-            Some(url) => (url, None, Backend::Postgres),
-            None => {
+    /// Starts a server on `backend`: a fresh SQLite file, or the database that
+    /// [`DATABASE_URL_ENV`] names (panics if it is not set).
+    pub async fn start_on(backend: Backend) -> TestApp {
+        let (url, dir) = match backend {
+            Backend::Postgres => {
+                let url = postgres_url().unwrap_or_else(|| panic!("{DATABASE_URL_ENV} is not set"));
+                (url, None)
+            }
+            Backend::Sqlite => {
                 let dir = TempDir::new();
                 let url = format!("sqlite://{}?mode=rwc", dir.0.join("monban.db").display());
-                (url, Some(dir), Backend::Sqlite)
+                (url, Some(dir))
             }
         };
         let store = SqlStore::connect(&url)
@@ -205,6 +208,38 @@ impl TestApp {
     ) -> RawResponse {
         let authority = self.addr.to_string();
         self.send(req.signed(&authority, key, time)).await
+    }
+}
+
+/// The PostgreSQL URL from [`DATABASE_URL_ENV`], if set and not blank.
+fn postgres_url() -> Option<String> {
+    std::env::var(DATABASE_URL_ENV)
+        .ok()
+        .filter(|url| !url.trim().is_empty())
+}
+
+impl Backend {
+    /// SQLite always; PostgreSQL too when [`DATABASE_URL_ENV`] is set.
+    pub fn configured() -> Vec<Backend> {
+        let mut backends = vec![Backend::Sqlite];
+        if postgres_url().is_some() {
+            backends.push(Backend::Postgres);
+        }
+        backends
+    }
+}
+
+/// Runs `test` against a fresh server on every configured backend in turn (see
+/// [`Backend::configured`]), so that one `cargo test` covers SQLite and PostgreSQL.
+pub async fn each_backend<F, Fut>(test: F)
+where
+    F: Fn(TestApp) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    for backend in Backend::configured() {
+        // Shown with the output of a failing test: which backend it failed on.
+        eprintln!("--- backend: {backend:?}");
+        test(TestApp::start_on(backend).await).await;
     }
 }
 

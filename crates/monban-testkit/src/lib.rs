@@ -10,7 +10,7 @@ mod mailer;
 pub mod raw;
 mod sdk;
 
-pub use app::{random_access_key, unique_name, Backend, TestApp, DATABASE_URL_ENV};
+pub use app::{each_backend, random_access_key, unique_name, Backend, TestApp, DATABASE_URL_ENV};
 pub use clock::FakeClock;
 pub use mailer::RecordingMailer;
 pub use raw::{AccessKey, RawRequest, RawResponse};

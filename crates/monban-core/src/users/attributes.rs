@@ -108,11 +108,9 @@ pub fn is_email(value: &str) -> bool {
 
 /// E.164: a `+` and then digits only (at most 15 of them).
 pub fn is_phone_number(value: &str) -> bool {
-    value
-        .strip_prefix('+')
-        .is_some_and(|digits| {
-            (1..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
-        })
+    value.strip_prefix('+').is_some_and(|digits| {
+        (1..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
+    })
 }
 
 fn schema_error(problems: &[String]) -> Error {
@@ -154,13 +152,19 @@ fn check_value(rule: &AttributeRule, value: &str) -> Result<String, Problem> {
         }
         AttributeDataType::Number => {
             let Ok(number) = value.trim().parse::<f64>() else {
-                return Err(Problem::Schema(format!("{name}: The attribute value must be a number.")));
+                return Err(Problem::Schema(format!(
+                    "{name}: The attribute value must be a number."
+                )));
             };
             if let Some(min) = rule.min_value.filter(|min| number < *min) {
-                return Err(Problem::Schema(format!("{name}: Number must be no less than {min}.")));
+                return Err(Problem::Schema(format!(
+                    "{name}: Number must be no less than {min}."
+                )));
             }
             if let Some(max) = rule.max_value.filter(|max| number > *max) {
-                return Err(Problem::Schema(format!("{name}: Number must be no greater than {max}.")));
+                return Err(Problem::Schema(format!(
+                    "{name}: Number must be no greater than {max}."
+                )));
             }
         }
         AttributeDataType::String | AttributeDataType::DateTime => {
@@ -257,10 +261,7 @@ pub fn validate_deletes(pool: &UserPool, names: &[String]) -> Result<Vec<String>
 }
 
 /// Fails when a required attribute of the pool is missing (sign-up).
-pub fn check_required(
-    pool: &UserPool,
-    attributes: &BTreeMap<String, String>,
-) -> Result<(), Error> {
+pub fn check_required(pool: &UserPool, attributes: &BTreeMap<String, String>) -> Result<(), Error> {
     let missing: Vec<String> = required_attributes(pool)
         .into_iter()
         .filter(|name| attributes.get(name).is_none_or(|v| v.is_empty()))
@@ -278,7 +279,9 @@ fn cannot_update(name: &str) -> Error {
 }
 
 fn required_cannot_be_deleted(name: &str) -> Error {
-    Error::invalid_parameter(format!("user.{name}: Required attribute cannot be deleted."))
+    Error::invalid_parameter(format!(
+        "user.{name}: Required attribute cannot be deleted."
+    ))
 }
 
 /// Applies validated changes. Removing `email` / `phone_number` also removes its
@@ -387,7 +390,10 @@ mod tests {
             AttributeWrite::Create,
         )
         .unwrap();
-        assert_eq!(changes.get("email_verified"), Some(&Some("true".to_owned())));
+        assert_eq!(
+            changes.get("email_verified"),
+            Some(&Some("true".to_owned()))
+        );
         assert_eq!(changes.get("custom:team"), Some(&Some("red".to_owned())));
         assert!(!changes.contains_key("given_name"));
     }
@@ -444,8 +450,12 @@ mod tests {
         let changes = update(attr("given_name", "")).unwrap();
         assert_eq!(changes.get("given_name"), Some(&None));
         // Immutable attributes can be given at creation.
-        assert!(validate_writes(&pool(), &[attr("custom:badge", "gold")], AttributeWrite::Create)
-            .is_ok());
+        assert!(validate_writes(
+            &pool(),
+            &[attr("custom:badge", "gold")],
+            AttributeWrite::Create
+        )
+        .is_ok());
     }
 
     #[test]
@@ -454,8 +464,10 @@ mod tests {
             message(validate_deletes(&pool(), &["email".to_owned()])),
             "user.email: Required attribute cannot be deleted."
         );
-        assert!(message(validate_deletes(&pool(), &["custom:nope".to_owned()]))
-            .contains("does not exist"));
+        assert!(
+            message(validate_deletes(&pool(), &["custom:nope".to_owned()]))
+                .contains("does not exist")
+        );
         assert!(validate_deletes(&pool(), &["given_name".to_owned()]).is_ok());
     }
 
@@ -476,7 +488,10 @@ mod tests {
             ("email".to_owned(), "a@example.com".to_owned()),
             ("email_verified".to_owned(), "true".to_owned()),
         ]);
-        apply(&mut attributes, &BTreeMap::from([("email".to_owned(), None)]));
+        apply(
+            &mut attributes,
+            &BTreeMap::from([("email".to_owned(), None)]),
+        );
         assert!(attributes.is_empty());
     }
 }

@@ -24,15 +24,19 @@ pub fn key_taken(rules: &NameRules, key: &str, write: KeyWrite) -> Error {
         KeyKind::Username | KeyKind::PreferredUsername => false,
     };
     match (kind, write) {
-        (KeyKind::Username, KeyWrite::AdminCreateUser) => {
-            Error::new(ErrorKind::UsernameExistsException, "User account already exists")
-        }
+        (KeyKind::Username, KeyWrite::AdminCreateUser) => Error::new(
+            ErrorKind::UsernameExistsException,
+            "User account already exists",
+        ),
         (KeyKind::Username, _) => {
             Error::new(ErrorKind::UsernameExistsException, "User already exists")
         }
         (_, KeyWrite::AdminCreateUser | KeyWrite::SignUp) if username_attribute => Error::new(
             ErrorKind::UsernameExistsException,
-            format!("An account with the given {} already exists.", kind.attribute()),
+            format!(
+                "An account with the given {} already exists.",
+                kind.attribute()
+            ),
         ),
         _ => Error::new(
             ErrorKind::AliasExistsException,
@@ -83,7 +87,10 @@ mod tests {
         assert_eq!(e.message, "An account with the email already exists.");
         let e = key_taken(&aliases, "phone_number:+15555550100", KeyWrite::Update);
         assert_eq!(e.kind, ErrorKind::AliasExistsException);
-        assert_eq!(e.message, "An account with the phone_number already exists.");
+        assert_eq!(
+            e.message,
+            "An account with the phone_number already exists."
+        );
         // Updates never report UsernameExists (not in the model's error list).
         let e = key_taken(&by_email, "email:a@example.com", KeyWrite::Update);
         assert_eq!(e.kind, ErrorKind::AliasExistsException);

@@ -1,7 +1,9 @@
 //! Users as the wire returns them: `UserType` (AdminCreateUser, ListUsers,
 //! ListUsersInGroup) and `AdminGetUserResponse`.
 
-use monban_wire::idp::{AdminGetUserResponse, AttributeType, DeliveryMediumType, MFAOptionType, UserType};
+use monban_wire::idp::{
+    AdminGetUserResponse, AttributeType, DeliveryMediumType, MFAOptionType, UserType,
+};
 
 use crate::cx::wire_time;
 use crate::entities::User;
@@ -152,7 +154,10 @@ mod tests {
         let option = &wire.mfa_options.unwrap()[0];
         assert_eq!(option.delivery_medium, Some(DeliveryMediumType::Sms));
         assert_eq!(option.attribute_name.as_deref(), Some("phone_number"));
-        assert_eq!(wire.preferred_mfa_setting.as_deref(), Some("SOFTWARE_TOKEN_MFA"));
+        assert_eq!(
+            wire.preferred_mfa_setting.as_deref(),
+            Some("SOFTWARE_TOKEN_MFA")
+        );
         assert_eq!(
             wire.user_mfa_setting_list,
             Some(vec!["SOFTWARE_TOKEN_MFA".to_owned()])

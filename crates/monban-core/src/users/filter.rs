@@ -112,7 +112,10 @@ mod tests {
         assert_eq!(f.value, "Jo");
         // Spaces around the operator are optional.
         assert_eq!(parse("username=\"bob\"").value, "bob");
-        assert_eq!(parse("  family_name^=\"R\"  ").attribute, FilterAttribute::FamilyName);
+        assert_eq!(
+            parse("  family_name^=\"R\"  ").attribute,
+            FilterAttribute::FamilyName
+        );
     }
 
     #[test]

@@ -68,8 +68,8 @@ pub fn plan_delivery(
 /// with `EmailSendingAccount` DEVELOPER; and the pool's reply-to address if it has one.
 pub fn email_sender(cx: &Cx, pool: &UserPool) -> (String, Option<String>) {
     let config = pool.config.email_configuration.as_ref();
-    let developer = config.and_then(|c| c.email_sending_account)
-        == Some(EmailSendingAccountType::Developer);
+    let developer =
+        config.and_then(|c| c.email_sending_account) == Some(EmailSendingAccountType::Developer);
     let from = config
         .and_then(|c| c.from.clone())
         .filter(|_| developer)
@@ -155,10 +155,16 @@ mod tests {
         );
         let email_only = attrs(&[("email", "a@example.com")]);
         assert_eq!(
-            plan_delivery(&email_only, Some(&[])).unwrap().email.as_deref(),
+            plan_delivery(&email_only, Some(&[]))
+                .unwrap()
+                .email
+                .as_deref(),
             Some("a@example.com")
         );
-        assert_eq!(plan_delivery(&attrs(&[]), None).unwrap(), Delivery::default());
+        assert_eq!(
+            plan_delivery(&attrs(&[]), None).unwrap(),
+            Delivery::default()
+        );
     }
 
     #[test]

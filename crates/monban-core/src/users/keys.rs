@@ -103,7 +103,11 @@ pub fn login_keys(
 
 /// The name a user signs in with: in pools with username attributes, the email (or phone
 /// number) rather than the generated username.
-pub fn sign_in_name(rules: &NameRules, username: &str, attributes: &BTreeMap<String, String>) -> String {
+pub fn sign_in_name(
+    rules: &NameRules,
+    username: &str,
+    attributes: &BTreeMap<String, String>,
+) -> String {
     let value = |name: &str| attributes.get(name).filter(|v| !v.is_empty()).cloned();
     let attribute = if rules.username_email {
         value("email")
@@ -111,7 +115,12 @@ pub fn sign_in_name(rules: &NameRules, username: &str, attributes: &BTreeMap<Str
         None
     };
     attribute
-        .or_else(|| rules.username_phone.then(|| value("phone_number")).flatten())
+        .or_else(|| {
+            rules
+                .username_phone
+                .then(|| value("phone_number"))
+                .flatten()
+        })
         .unwrap_or_else(|| username.to_owned())
 }
 
@@ -256,7 +265,10 @@ mod tests {
         assert_eq!(KeyKind::of("email:x"), Some(KeyKind::Email));
         assert_eq!(KeyKind::of("u:x"), Some(KeyKind::Username));
         assert_eq!(KeyKind::of("phone_number:+1"), Some(KeyKind::PhoneNumber));
-        assert_eq!(KeyKind::of("preferred_username:x"), Some(KeyKind::PreferredUsername));
+        assert_eq!(
+            KeyKind::of("preferred_username:x"),
+            Some(KeyKind::PreferredUsername)
+        );
         assert_eq!(KeyKind::of("other"), None);
     }
 }

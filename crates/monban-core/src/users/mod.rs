@@ -17,8 +17,8 @@ mod recovery;
 mod rules;
 
 pub use attributes::{
-    apply as apply_attribute_changes, check_required, is_email, is_phone_number,
-    validate_deletes, validate_writes, AttributeChanges, AttributeWrite, SYSTEM_ATTRIBUTES,
+    apply as apply_attribute_changes, check_required, is_email, is_phone_number, validate_deletes,
+    validate_writes, AttributeChanges, AttributeWrite, SYSTEM_ATTRIBUTES,
 };
 pub use conflict::{key_taken, map_store_error, KeyWrite};
 pub use convert::{

@@ -245,7 +245,10 @@ mod tests {
             alias_email: true,
             ..NameRules::default()
         };
-        assert_eq!(movable_alias(&aliases, "email:a@x.com"), Some("email_verified"));
+        assert_eq!(
+            movable_alias(&aliases, "email:a@x.com"),
+            Some("email_verified")
+        );
         assert_eq!(movable_alias(&aliases, "u:alice"), None);
         let usernames = NameRules {
             username_email: true,

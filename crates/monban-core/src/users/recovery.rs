@@ -139,7 +139,10 @@ mod tests {
             (RecoveryOptionNameType::VerifiedPhoneNumber, 2),
             (RecoveryOptionNameType::VerifiedEmail, 1),
         ]);
-        assert_eq!(recovery_channel(&p, &user(BOTH)).unwrap(), RecoveryChannel::Email);
+        assert_eq!(
+            recovery_channel(&p, &user(BOTH)).unwrap(),
+            RecoveryChannel::Email
+        );
     }
 
     #[test]
@@ -148,9 +151,14 @@ mod tests {
         let unverified = user(&[("email", "a@example.com"), ("email_verified", "false")]);
         let err = recovery_channel(&p, &unverified).unwrap_err();
         assert_eq!(err.kind, ErrorKind::InvalidParameterException);
-        assert!(err.message.starts_with("Cannot reset password for the user"));
+        assert!(err
+            .message
+            .starts_with("Cannot reset password for the user"));
         // A verified phone does not help when only email recovery is configured.
-        let phone = user(&[("phone_number", "+15555550100"), ("phone_number_verified", "true")]);
+        let phone = user(&[
+            ("phone_number", "+15555550100"),
+            ("phone_number_verified", "true"),
+        ]);
         assert!(recovery_channel(&p, &phone).is_err());
     }
 

@@ -79,6 +79,11 @@ async fn taken_username_alias_or_sub_is_a_conflict_naming_the_key() {
         );
         store.insert_user(&user("p1", "bob")).await.unwrap();
 
+        // Username and alias both taken: the username is what is reported.
+        let mut both = user("p1", "alice");
+        both.keys = vec!["email:alice@example.com".to_owned(), "u:alice".to_owned()];
+        assert_eq!(conflict_key(store.insert_user(&both).await), "u:alice");
+
         let mut same_sub = user("p1", "carol");
         same_sub.sub = alice.sub.clone();
         assert_eq!(

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use monban_testkit::idp::types::{MessageActionType, UsernameAttributeType};
 use monban_testkit::idp::Client;
-use monban_testkit::{service_error, unique_name, TestApp};
+use monban_testkit::{each_backend, service_error, unique_name};
 
 use super::support::new_pool_id;
 
@@ -47,7 +47,11 @@ async fn usernames(idp: &Client, pool: &str) -> Vec<String> {
             .send()
             .await
             .unwrap();
-        out.extend(page.users().iter().map(|u| u.username().unwrap().to_owned()));
+        out.extend(
+            page.users()
+                .iter()
+                .map(|u| u.username().unwrap().to_owned()),
+        );
         token = page.pagination_token().map(str::to_owned);
         if token.is_none() {
             return out;
@@ -57,52 +61,58 @@ async fn usernames(idp: &Client, pool: &str) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_concurrent_creates_of_one_username_make_one_user() {
-    let app = TestApp::start().await;
-    let idp = app.idp();
-    let pool = new_pool_id(&idp).await;
-    let (ok, errors) = create_concurrently(&idp, &pool, vec!["same".to_owned(); 50]).await;
-    assert_eq!(ok, 1, "exactly one success; errors: {errors:?}");
-    assert_eq!(errors.len(), 49);
-    assert!(
-        errors.iter().all(|e| e == "UsernameExistsException"),
-        "every other call is UsernameExistsException: {errors:?}"
-    );
-    assert_eq!(usernames(&idp, &pool).await, ["same"]);
+    each_backend(|app| async move {
+        let idp = app.idp();
+        let pool = new_pool_id(&idp).await;
+        let (ok, errors) = create_concurrently(&idp, &pool, vec!["same".to_owned(); 50]).await;
+        assert_eq!(ok, 1, "exactly one success; errors: {errors:?}");
+        assert_eq!(errors.len(), 49);
+        assert!(
+            errors.iter().all(|e| e == "UsernameExistsException"),
+            "every other call is UsernameExistsException: {errors:?}"
+        );
+        assert_eq!(usernames(&idp, &pool).await, ["same"]);
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_concurrent_creates_of_distinct_usernames_all_succeed() {
-    let app = TestApp::start().await;
-    let idp = app.idp();
-    let pool = new_pool_id(&idp).await;
-    let names: Vec<String> = (0..50).map(|i| format!("user{i:02}")).collect();
-    let (ok, errors) = create_concurrently(&idp, &pool, names.clone()).await;
-    assert_eq!(ok, 50, "errors: {errors:?}");
-    let listed: BTreeSet<_> = usernames(&idp, &pool).await.into_iter().collect();
-    assert_eq!(listed, names.into_iter().collect::<BTreeSet<_>>());
+    each_backend(|app| async move {
+        let idp = app.idp();
+        let pool = new_pool_id(&idp).await;
+        let names: Vec<String> = (0..50).map(|i| format!("user{i:02}")).collect();
+        let (ok, errors) = create_concurrently(&idp, &pool, names.clone()).await;
+        assert_eq!(ok, 50, "errors: {errors:?}");
+        let listed: BTreeSet<_> = usernames(&idp, &pool).await.into_iter().collect();
+        assert_eq!(listed, names.into_iter().collect::<BTreeSet<_>>());
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_creates_of_one_email_username_make_one_user() {
-    let app = TestApp::start().await;
-    let idp = app.idp();
-    let pool = idp
-        .create_user_pool()
-        .pool_name(unique_name("email-race-"))
-        .username_attributes(UsernameAttributeType::Email)
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap()
-        .id
-        .unwrap();
-    let (ok, errors) =
-        create_concurrently(&idp, &pool, vec!["race@example.com".to_owned(); 20]).await;
-    assert_eq!(ok, 1, "exactly one success; errors: {errors:?}");
-    assert!(
-        errors.iter().all(|e| e == "UsernameExistsException"),
-        "{errors:?}"
-    );
-    assert_eq!(usernames(&idp, &pool).await.len(), 1);
+    each_backend(|app| async move {
+        let idp = app.idp();
+        let pool = idp
+            .create_user_pool()
+            .pool_name(unique_name("email-race-"))
+            .username_attributes(UsernameAttributeType::Email)
+            .send()
+            .await
+            .unwrap()
+            .user_pool
+            .unwrap()
+            .id
+            .unwrap();
+        let (ok, errors) =
+            create_concurrently(&idp, &pool, vec!["race@example.com".to_owned(); 20]).await;
+        assert_eq!(ok, 1, "exactly one success; errors: {errors:?}");
+        assert!(
+            errors.iter().all(|e| e == "UsernameExistsException"),
+            "{errors:?}"
+        );
+        assert_eq!(usernames(&idp, &pool).await.len(), 1);
+    })
+    .await;
 }

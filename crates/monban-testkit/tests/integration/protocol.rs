@@ -3,7 +3,9 @@
 use std::time::{Duration, SystemTime};
 
 use monban_testkit::idp::types::{AuthFlowType, UserPoolMfaType};
-use monban_testkit::{random_access_key, service_error, AccessKey, RawRequest, RawResponse, TestApp};
+use monban_testkit::{
+    each_backend, random_access_key, service_error, AccessKey, RawRequest, RawResponse,
+};
 
 const LIST_POOLS: &str = r#"{"MaxResults": 10}"#;
 
@@ -37,7 +39,8 @@ fn assert_error(resp: &RawResponse, error_type: &str) {
         "x-amzn-ErrorType header"
     );
     assert!(
-        resp.header("x-amzn-requestid").is_some_and(|v| !v.is_empty()),
+        resp.header("x-amzn-requestid")
+            .is_some_and(|v| !v.is_empty()),
         "x-amzn-RequestId on an error"
     );
 }
@@ -45,152 +48,175 @@ fn assert_error(resp: &RawResponse, error_type: &str) {
 #[tokio::test]
 async fn signed_raw_request_is_accepted() {
     // Proves the hand signer right, so that the refusals below are about what they test.
-    let app = TestApp::start().await;
-    let resp = app
-        .send_signed(RawRequest::idp("ListUserPools", LIST_POOLS))
-        .await;
-    assert_eq!(resp.status, 200, "{}", resp.text());
-    assert!(resp.json()["UserPools"].is_array(), "{}", resp.text());
-    assert_eq!(
-        resp.header("content-type"),
-        Some("application/x-amz-json-1.1")
-    );
+    each_backend(|app| async move {
+        let resp = app
+            .send_signed(RawRequest::idp("ListUserPools", LIST_POOLS))
+            .await;
+        assert_eq!(resp.status, 200, "{}", resp.text());
+        assert!(resp.json()["UserPools"].is_array(), "{}", resp.text());
+        assert_eq!(
+            resp.header("content-type"),
+            Some("application/x-amz-json-1.1")
+        );
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn unsigned_iam_call_is_missing_authentication_token() {
-    let app = TestApp::start().await;
-    let resp = app.send(RawRequest::idp("ListUserPools", LIST_POOLS)).await;
-    assert_error(&resp, "MissingAuthenticationTokenException");
+    each_backend(|app| async move {
+        let resp = app.send(RawRequest::idp("ListUserPools", LIST_POOLS)).await;
+        assert_error(&resp, "MissingAuthenticationTokenException");
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn unknown_access_key_is_unrecognized_client() {
-    let app = TestApp::start().await;
-    let idp = app.idp_signed_with(&random_access_key());
-    let err = service_error(idp.list_user_pools().max_results(10).send().await)
-        .assert_code("UnrecognizedClientException");
-    err.assert_message_contains("security token included in the request is invalid");
+    each_backend(|app| async move {
+        let idp = app.idp_signed_with(&random_access_key());
+        let err = service_error(idp.list_user_pools().max_results(10).send().await)
+            .assert_code("UnrecognizedClientException");
+        err.assert_message_contains("security token included in the request is invalid");
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn wrong_secret_is_invalid_signature() {
-    let app = TestApp::start().await;
-    let key = AccessKey {
-        access_key_id: app.admin_key().access_key_id.clone(),
-        secret_access_key: random_access_key().secret_access_key,
-    };
-    let err = service_error(
-        app.idp_signed_with(&key)
-            .list_user_pools()
-            .max_results(10)
-            .send()
-            .await,
-    )
-    .assert_code("InvalidSignatureException");
-    err.assert_message_contains("does not match the signature you provided");
+    each_backend(|app| async move {
+        let key = AccessKey {
+            access_key_id: app.admin_key().access_key_id.clone(),
+            secret_access_key: random_access_key().secret_access_key,
+        };
+        let err = service_error(
+            app.idp_signed_with(&key)
+                .list_user_pools()
+                .max_results(10)
+                .send()
+                .await,
+        )
+        .assert_code("InvalidSignatureException");
+        err.assert_message_contains("does not match the signature you provided");
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn tampered_body_is_invalid_signature() {
-    let app = TestApp::start().await;
-    let authority = app.addr().to_string();
-    let mut req = RawRequest::idp("ListUserPools", LIST_POOLS).signed(
-        &authority,
-        app.admin_key(),
-        SystemTime::now(),
-    );
-    req.body = br#"{"MaxResults": 11}"#.to_vec();
-    assert_error(&app.send(req).await, "InvalidSignatureException");
+    each_backend(|app| async move {
+        let authority = app.addr().to_string();
+        let mut req = RawRequest::idp("ListUserPools", LIST_POOLS).signed(
+            &authority,
+            app.admin_key(),
+            SystemTime::now(),
+        );
+        req.body = br#"{"MaxResults": 11}"#.to_vec();
+        assert_error(&app.send(req).await, "InvalidSignatureException");
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn signature_twenty_minutes_old_is_expired() {
-    let app = TestApp::start().await;
-    let then = SystemTime::now() - Duration::from_secs(20 * 60);
-    let resp = app
-        .send_signed_with(
-            RawRequest::idp("ListUserPools", LIST_POOLS),
-            app.admin_key(),
-            then,
-        )
-        .await;
-    assert_error(&resp, "InvalidSignatureException");
-    let message = resp.message().unwrap_or_default();
-    assert!(
-        message.starts_with("Signature expired"),
-        "message: {message}"
-    );
+    each_backend(|app| async move {
+        let then = SystemTime::now() - Duration::from_secs(20 * 60);
+        let resp = app
+            .send_signed_with(
+                RawRequest::idp("ListUserPools", LIST_POOLS),
+                app.admin_key(),
+                then,
+            )
+            .await;
+        assert_error(&resp, "InvalidSignatureException");
+        let message = resp.message().unwrap_or_default();
+        assert!(
+            message.starts_with("Signature expired"),
+            "message: {message}"
+        );
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn signature_twenty_minutes_ahead_is_not_yet_current() {
-    let app = TestApp::start().await;
-    let later = SystemTime::now() + Duration::from_secs(20 * 60);
-    let resp = app
-        .send_signed_with(
-            RawRequest::idp("ListUserPools", LIST_POOLS),
-            app.admin_key(),
-            later,
-        )
-        .await;
-    assert_error(&resp, "InvalidSignatureException");
-    let message = resp.message().unwrap_or_default();
-    assert!(
-        message.starts_with("Signature not yet current"),
-        "message: {message}"
-    );
+    each_backend(|app| async move {
+        let later = SystemTime::now() + Duration::from_secs(20 * 60);
+        let resp = app
+            .send_signed_with(
+                RawRequest::idp("ListUserPools", LIST_POOLS),
+                app.admin_key(),
+                later,
+            )
+            .await;
+        assert_error(&resp, "InvalidSignatureException");
+        let message = resp.message().unwrap_or_default();
+        assert!(
+            message.starts_with("Signature not yet current"),
+            "message: {message}"
+        );
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn signature_a_few_minutes_old_is_accepted() {
-    let app = TestApp::start().await;
-    let then = SystemTime::now() - Duration::from_secs(4 * 60);
-    let resp = app
-        .send_signed_with(
-            RawRequest::idp("ListUserPools", LIST_POOLS),
-            app.admin_key(),
-            then,
-        )
-        .await;
-    assert_eq!(resp.status, 200, "{}", resp.text());
+    each_backend(|app| async move {
+        let then = SystemTime::now() - Duration::from_secs(4 * 60);
+        let resp = app
+            .send_signed_with(
+                RawRequest::idp("ListUserPools", LIST_POOLS),
+                app.admin_key(),
+                then,
+            )
+            .await;
+        assert_eq!(resp.status, 200, "{}", resp.text());
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn unknown_target_is_unknown_operation() {
-    let app = TestApp::start().await;
-    for target in [
-        "AWSCognitoIdentityProviderService.NoSuchOperation",
-        "SomeOtherService.ListUserPools",
-        "ListUserPools",
-    ] {
-        let req = RawRequest::idp("ListUserPools", LIST_POOLS).set_header("x-amz-target", target);
-        let resp = app.send_signed(req).await;
-        assert_error(&resp, "UnknownOperationException");
-    }
-    let req = RawRequest::idp("ListUserPools", LIST_POOLS).without_header("x-amz-target");
-    assert_error(&app.send_signed(req).await, "UnknownOperationException");
+    each_backend(|app| async move {
+        for target in [
+            "AWSCognitoIdentityProviderService.NoSuchOperation",
+            "SomeOtherService.ListUserPools",
+            "ListUserPools",
+        ] {
+            let req =
+                RawRequest::idp("ListUserPools", LIST_POOLS).set_header("x-amz-target", target);
+            let resp = app.send_signed(req).await;
+            assert_error(&resp, "UnknownOperationException");
+        }
+        let req = RawRequest::idp("ListUserPools", LIST_POOLS).without_header("x-amz-target");
+        assert_error(&app.send_signed(req).await, "UnknownOperationException");
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn malformed_json_is_serialization_exception() {
-    let app = TestApp::start().await;
-    for body in [
-        r#"{"MaxResults": "#,
-        r#"{"MaxResults": 10,}"#,
-        "not json",
-        r#"{"MaxResults": "ten"}"#,
-        r#"[1, 2]"#,
-    ] {
-        let resp = app.send_signed(RawRequest::idp("ListUserPools", body)).await;
-        assert_error(&resp, "SerializationException");
-        assert!(resp.message().is_some(), "a message for {body}");
-    }
+    each_backend(|app| async move {
+        for body in [
+            r#"{"MaxResults": "#,
+            r#"{"MaxResults": 10,}"#,
+            "not json",
+            r#"{"MaxResults": "ten"}"#,
+            r#"[1, 2]"#,
+        ] {
+            let resp = app
+                .send_signed(RawRequest::idp("ListUserPools", body))
+                .await;
+            assert_error(&resp, "SerializationException");
+            assert!(resp.message().is_some(), "a message for {body}");
+        }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn model_violations_are_invalid_parameter_naming_the_member() {
-    let app = TestApp::start().await;
+    each_backend(|app| async move {
     let idp = app.idp();
 
     // Missing required member.
@@ -244,64 +270,70 @@ async fn model_violations_are_invalid_parameter_naming_the_member() {
     )
     .assert_code("InvalidParameterException")
     .assert_message_contains("2 validation errors detected");
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn known_but_unimplemented_operation_is_a_clear_400() {
-    let app = TestApp::start().await;
-    let body = r#"{"UserPoolId": "us-east-1_AbCdEfGhI", "RestoreTimestamp": 1700000000}"#;
-    let resp = app
-        .send_signed(RawRequest::idp("InitiatePointInTimeRecovery", body))
-        .await;
-    assert_eq!(resp.status, 400, "{}", resp.text());
-    let error_type = resp.error_type().unwrap_or_default();
-    assert!(
-        !error_type.is_empty()
-            && error_type != "UnknownOperationException"
-            && error_type != "InternalErrorException",
-        "a known operation is not unknown and not an internal error: {}",
-        resp.text()
-    );
-    let message = resp.message().unwrap_or_default();
-    assert!(
-        message.contains("InitiatePointInTimeRecovery"),
-        "the message names the operation: {message}"
-    );
+    each_backend(|app| async move {
+        let body = r#"{"UserPoolId": "us-east-1_AbCdEfGhI", "RestoreTimestamp": 1700000000}"#;
+        let resp = app
+            .send_signed(RawRequest::idp("InitiatePointInTimeRecovery", body))
+            .await;
+        assert_eq!(resp.status, 400, "{}", resp.text());
+        let error_type = resp.error_type().unwrap_or_default();
+        assert!(
+            !error_type.is_empty()
+                && error_type != "UnknownOperationException"
+                && error_type != "InternalErrorException",
+            "a known operation is not unknown and not an internal error: {}",
+            resp.text()
+        );
+        let message = resp.message().unwrap_or_default();
+        assert!(
+            message.contains("InitiatePointInTimeRecovery"),
+            "the message names the operation: {message}"
+        );
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn every_response_carries_a_request_id() {
-    let app = TestApp::start().await;
-    let responses = [
-        app.send_signed(RawRequest::idp("ListUserPools", LIST_POOLS))
+    each_backend(|app| async move {
+        let responses = [
+            app.send_signed(RawRequest::idp("ListUserPools", LIST_POOLS))
+                .await,
+            app.send(RawRequest::idp("ListUserPools", LIST_POOLS)).await,
+            app.send_signed(RawRequest::idp("NoSuchOperation", "{}"))
+                .await,
+            app.send_signed(RawRequest::idp("ListUserPools", "{")).await,
+            app.send(
+                RawRequest::new("OPTIONS", "/")
+                    .header("origin", "http://localhost:3000")
+                    .header("access-control-request-method", "POST"),
+            )
             .await,
-        app.send(RawRequest::idp("ListUserPools", LIST_POOLS)).await,
-        app.send_signed(RawRequest::idp("NoSuchOperation", "{}"))
-            .await,
-        app.send_signed(RawRequest::idp("ListUserPools", "{")).await,
-        app.send(
-            RawRequest::new("OPTIONS", "/")
-                .header("origin", "http://localhost:3000")
-                .header("access-control-request-method", "POST"),
-        )
-        .await,
-    ];
-    let mut ids = Vec::new();
-    for resp in &responses {
-        let id = resp
-            .header("x-amzn-requestid")
-            .unwrap_or_else(|| panic!("no x-amzn-RequestId on {} {}", resp.status, resp.text()));
-        assert_eq!(id.len(), 36, "a UUID request id: {id}");
-        ids.push(id.to_owned());
-    }
-    ids.sort();
-    ids.dedup();
-    assert_eq!(ids.len(), responses.len(), "request ids are unique");
+        ];
+        let mut ids = Vec::new();
+        for resp in &responses {
+            let id = resp.header("x-amzn-requestid").unwrap_or_else(|| {
+                panic!("no x-amzn-RequestId on {} {}", resp.status, resp.text())
+            });
+            assert_eq!(id.len(), 36, "a UUID request id: {id}");
+            ids.push(id.to_owned());
+        }
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), responses.len(), "request ids are unique");
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn cors_preflight_and_allow_origin() {
-    let app = TestApp::start().await;
+    each_backend(|app| async move {
     let origin = "http://localhost:3000";
     let preflight = app
         .send(
@@ -359,11 +391,13 @@ async fn cors_preflight_and_allow_origin() {
         .send(RawRequest::idp("ListUserPools", LIST_POOLS).header("origin", origin))
         .await;
     assert!(resp.header("access-control-allow-origin").is_some());
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn public_operations_are_not_refused_for_lack_of_a_signature() {
-    let app = TestApp::start().await;
+    each_backend(|app| async move {
     // The SDK sends InitiateAuth unsigned.
     let err = service_error(
         app.unsigned_idp()
@@ -395,52 +429,60 @@ async fn public_operations_are_not_refused_for_lack_of_a_signature() {
         "a signed public call was refused for its signature: {}",
         resp.text()
     );
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn public_operation_with_unknown_client_is_resource_not_found() {
-    let app = TestApp::start().await;
-    let err = service_error(
-        app.unsigned_idp()
-            .initiate_auth()
-            .auth_flow(AuthFlowType::UserPasswordAuth)
-            .client_id("abcdefghijklmnopqrstuvwxyz")
-            .auth_parameters("USERNAME", "someone")
-            .auth_parameters("PASSWORD", "Passw0rd!")
-            .send()
-            .await,
-    );
-    err.assert_code("ResourceNotFoundException");
+    each_backend(|app| async move {
+        let err = service_error(
+            app.unsigned_idp()
+                .initiate_auth()
+                .auth_flow(AuthFlowType::UserPasswordAuth)
+                .client_id("abcdefghijklmnopqrstuvwxyz")
+                .auth_parameters("USERNAME", "someone")
+                .auth_parameters("PASSWORD", "Passw0rd!")
+                .send()
+                .await,
+        );
+        err.assert_code("ResourceNotFoundException");
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn error_body_has_type_and_message() {
-    let app = TestApp::start().await;
-    let resp = app
-        .send_signed(RawRequest::idp(
-            "DescribeUserPool",
-            r#"{"UserPoolId": "us-east-1_NoSuchPoo"}"#,
-        ))
-        .await;
-    assert_error(&resp, "ResourceNotFoundException");
-    assert_eq!(
-        resp.header("content-type"),
-        Some("application/x-amz-json-1.1")
-    );
-    let json = resp.json();
-    assert!(json["message"].is_string(), "{json}");
+    each_backend(|app| async move {
+        let resp = app
+            .send_signed(RawRequest::idp(
+                "DescribeUserPool",
+                r#"{"UserPoolId": "us-east-1_NoSuchPoo"}"#,
+            ))
+            .await;
+        assert_error(&resp, "ResourceNotFoundException");
+        assert_eq!(
+            resp.header("content-type"),
+            Some("application/x-amz-json-1.1")
+        );
+        let json = resp.json();
+        assert!(json["message"].is_string(), "{json}");
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn empty_output_is_an_empty_object() {
-    let app = TestApp::start().await;
-    let pool = super::support::new_pool_id(&app.idp()).await;
-    let resp = app
-        .send_signed(RawRequest::idp(
-            "DeleteUserPool",
-            format!(r#"{{"UserPoolId": "{pool}"}}"#),
-        ))
-        .await;
-    assert_eq!(resp.status, 200, "{}", resp.text());
-    assert_eq!(resp.json(), serde_json::json!({}));
+    each_backend(|app| async move {
+        let pool = super::support::new_pool_id(&app.idp()).await;
+        let resp = app
+            .send_signed(RawRequest::idp(
+                "DeleteUserPool",
+                format!(r#"{{"UserPoolId": "{pool}"}}"#),
+            ))
+            .await;
+        assert_eq!(resp.status, 200, "{}", resp.text());
+        assert_eq!(resp.json(), serde_json::json!({}));
+    })
+    .await;
 }

@@ -52,7 +52,12 @@ pub fn attr_value<'a>(attrs: &'a [AttributeType], name: &str) -> Option<&'a str>
 }
 
 /// Creates a user without sending an invitation; returns the response's user name.
-pub async fn create_user(idp: &Client, pool_id: &str, username: &str, attrs: &[(&str, &str)]) -> String {
+pub async fn create_user(
+    idp: &Client,
+    pool_id: &str,
+    username: &str,
+    attrs: &[(&str, &str)],
+) -> String {
     let mut req = idp
         .admin_create_user()
         .user_pool_id(pool_id)

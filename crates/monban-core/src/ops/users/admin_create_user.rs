@@ -16,8 +16,7 @@ use crate::password::{check_policy, generate_temporary_password, hash_password};
 use crate::pool_config::{load_pool, password_policy};
 use crate::users::{
     find_user, insert_new_user, modify_user, new_user, plan_delivery, send_invitation,
-    sign_in_name, user_type, validate_writes, AttributeWrite, KeyWrite, NameRules, NewUser,
-    Target,
+    sign_in_name, user_type, validate_writes, AttributeWrite, KeyWrite, NameRules, NewUser, Target,
 };
 use crate::{Cx, Iam};
 
@@ -77,7 +76,11 @@ pub async fn admin_create_user(
     })
 }
 
-fn temporary_password(cx: &Cx, req: &AdminCreateUserRequest, policy: &PasswordPolicyType) -> String {
+fn temporary_password(
+    cx: &Cx,
+    req: &AdminCreateUserRequest,
+    policy: &PasswordPolicyType,
+) -> String {
     req.temporary_password
         .clone()
         .unwrap_or_else(|| generate_temporary_password(cx.rng.as_ref(), Some(policy)))
@@ -91,10 +94,7 @@ async fn resend(
     policy: &PasswordPolicyType,
 ) -> Result<AdminCreateUserResponse, Error> {
     let current = find_user(cx, pool, &req.username).await?;
-    let delivery = plan_delivery(
-        &current.attributes,
-        req.desired_delivery_mediums.as_deref(),
-    )?;
+    let delivery = plan_delivery(&current.attributes, req.desired_delivery_mediums.as_deref())?;
     let password = temporary_password(cx, req, policy);
     let hash = hash_password(cx.settings.password_hashing, cx.rng.as_ref(), &password).await?;
     let now = cx.now_ms();

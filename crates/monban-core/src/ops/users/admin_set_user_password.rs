@@ -2,9 +2,7 @@
 //! (FORCE_CHANGE_PASSWORD), checked against the pool's password policy. Deviation:
 //! `PasswordHistorySize` is not enforced yet.
 
-use monban_wire::idp::{
-    AdminSetUserPasswordRequest, AdminSetUserPasswordResponse, UserStatusType,
-};
+use monban_wire::idp::{AdminSetUserPasswordRequest, AdminSetUserPasswordResponse, UserStatusType};
 
 use crate::error::Error;
 use crate::password::{check_policy, hash_password};

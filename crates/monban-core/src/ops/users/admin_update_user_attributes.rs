@@ -12,8 +12,8 @@ use monban_wire::idp::{
 use crate::error::Error;
 use crate::pool_config::{auto_verified_attributes, load_pool};
 use crate::users::{
-    apply_attribute_changes, check_verified_flags, modify_user, validate_writes,
-    AttributeWrite, KeyWrite, Target,
+    apply_attribute_changes, check_verified_flags, modify_user, validate_writes, AttributeWrite,
+    KeyWrite, Target,
 };
 use crate::{Cx, Iam};
 
