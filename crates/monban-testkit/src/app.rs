@@ -16,11 +16,12 @@ use monban_core::{Cx, Settings, SystemRng};
 use monban_server::{AdminKey, App};
 use monban_store::SqlStore;
 
-use crate::clock::FakeClock;
+use crate::clock::{FakeClock, SdkTimeSource};
 use crate::mailer::RecordingMailer;
 use crate::raw::{self, AccessKey, RawRequest, RawResponse, REGION};
 
-/// Set to a `postgres://` URL to run every test of the binary on PostgreSQL.
+/// A `postgres://` URL: [`TestApp::start`] then runs on PostgreSQL, and [`each_backend`]
+/// runs each test on SQLite and then on PostgreSQL.
 pub const DATABASE_URL_ENV: &str = "MONBAN_TEST_DATABASE_URL";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,14 +159,16 @@ impl TestApp {
         &self.mailer
     }
 
-    /// SDK configuration pointing at this server, without credentials. Retries are off so
-    /// that a test sees exactly what the server answered to each call.
+    /// SDK configuration pointing at this server, without credentials, on the test's
+    /// clock. Retries are off so that a test sees exactly what the server answered to each
+    /// call.
     pub fn sdk_config(&self) -> SdkConfigBuilder {
         aws_sdk_cognitoidentityprovider::Config::builder()
             .behavior_version_latest()
             .region(Region::new(REGION))
             .endpoint_url(&self.endpoint)
             .retry_config(RetryConfig::disabled())
+            .time_source(SdkTimeSource(self.clock.clone()))
     }
 
     /// The AWS SDK client, signed with the admin key.
@@ -193,9 +196,9 @@ impl TestApp {
         raw::send(self.addr, req).await
     }
 
-    /// Signs `req` with the admin key as of now and sends it.
+    /// Signs `req` with the admin key as of the test's clock and sends it.
     pub async fn send_signed(&self, req: RawRequest) -> RawResponse {
-        self.send_signed_with(req, &self.admin, SystemTime::now())
+        self.send_signed_with(req, &self.admin, self.clock.system_time())
             .await
     }
 

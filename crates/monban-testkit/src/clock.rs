@@ -1,8 +1,10 @@
 //! A clock the test moves by hand, so expiry can be tested without sleeping.
 
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use aws_smithy_async::time::TimeSource;
 use monban_core::{Clock, SystemClock};
 
 /// Starts at the real time; only [`FakeClock::advance`] and [`FakeClock::set_ms`] move it.
@@ -30,6 +32,24 @@ impl FakeClock {
     pub fn set_ms(&self, ms: i64) {
         self.now_ms.store(ms, Ordering::SeqCst);
     }
+
+    /// The clock's time as a `SystemTime`.
+    pub fn system_time(&self) -> SystemTime {
+        let ms = u64::try_from(self.now_ms()).unwrap_or(0);
+        UNIX_EPOCH + Duration::from_millis(ms)
+    }
+}
+
+/// The fake clock as the AWS SDK's time source. The server checks `X-Amz-Date` against
+/// its clock, so clients sign with the same one: a test that moves the clock by days can
+/// still make admin calls.
+#[derive(Debug, Clone)]
+pub struct SdkTimeSource(pub Arc<FakeClock>);
+
+impl TimeSource for SdkTimeSource {
+    fn now(&self) -> SystemTime {
+        self.0.system_time()
+    }
 }
 
 impl Default for FakeClock {
@@ -56,5 +76,6 @@ mod tests {
         assert_eq!(clock.now_ms(), 4_000);
         clock.set_ms(10);
         assert_eq!(clock.now_ms(), 10);
+        assert_eq!(clock.system_time(), UNIX_EPOCH + Duration::from_millis(10));
     }
 }

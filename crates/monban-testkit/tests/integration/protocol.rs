@@ -103,13 +103,43 @@ async fn wrong_secret_is_invalid_signature() {
 }
 
 #[tokio::test]
+async fn partial_authorization_is_incomplete_signature() {
+    each_backend(|app| async move {
+        let authority = app.addr().to_string();
+        let signed = RawRequest::idp("ListUserPools", LIST_POOLS).signed(
+            &authority,
+            app.admin_key(),
+            app.clock().system_time(),
+        );
+        let date = signed.header_value("x-amz-date").unwrap().to_owned();
+        let scope = format!(
+            "{}/{}/us-east-1/cognito-idp/aws4_request",
+            app.admin_key().access_key_id,
+            &date[..8]
+        );
+
+        // Credential without SignedHeaders and Signature.
+        let req = signed.clone().set_header(
+            "authorization",
+            &format!("AWS4-HMAC-SHA256 Credential={scope}"),
+        );
+        assert_error(&app.send(req).await, "IncompleteSignatureException");
+
+        // A complete Authorization header but no X-Amz-Date.
+        let req = signed.clone().without_header("x-amz-date");
+        assert_error(&app.send(req).await, "IncompleteSignatureException");
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn tampered_body_is_invalid_signature() {
     each_backend(|app| async move {
         let authority = app.addr().to_string();
         let mut req = RawRequest::idp("ListUserPools", LIST_POOLS).signed(
             &authority,
             app.admin_key(),
-            SystemTime::now(),
+            app.clock().system_time(),
         );
         req.body = br#"{"MaxResults": 11}"#.to_vec();
         assert_error(&app.send(req).await, "InvalidSignatureException");
@@ -120,7 +150,7 @@ async fn tampered_body_is_invalid_signature() {
 #[tokio::test]
 async fn signature_twenty_minutes_old_is_expired() {
     each_backend(|app| async move {
-        let then = SystemTime::now() - Duration::from_secs(20 * 60);
+        let then = app.clock().system_time() - Duration::from_secs(20 * 60);
         let resp = app
             .send_signed_with(
                 RawRequest::idp("ListUserPools", LIST_POOLS),
@@ -141,7 +171,7 @@ async fn signature_twenty_minutes_old_is_expired() {
 #[tokio::test]
 async fn signature_twenty_minutes_ahead_is_not_yet_current() {
     each_backend(|app| async move {
-        let later = SystemTime::now() + Duration::from_secs(20 * 60);
+        let later = app.clock().system_time() + Duration::from_secs(20 * 60);
         let resp = app
             .send_signed_with(
                 RawRequest::idp("ListUserPools", LIST_POOLS),
@@ -162,7 +192,7 @@ async fn signature_twenty_minutes_ahead_is_not_yet_current() {
 #[tokio::test]
 async fn signature_a_few_minutes_old_is_accepted() {
     each_backend(|app| async move {
-        let then = SystemTime::now() - Duration::from_secs(4 * 60);
+        let then = app.clock().system_time() - Duration::from_secs(4 * 60);
         let resp = app
             .send_signed_with(
                 RawRequest::idp("ListUserPools", LIST_POOLS),
@@ -171,6 +201,30 @@ async fn signature_a_few_minutes_old_is_accepted() {
             )
             .await;
         assert_eq!(resp.status, 200, "{}", resp.text());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn signatures_follow_the_test_clock() {
+    each_backend(|app| async move {
+        app.clock().advance(Duration::from_secs(2 * 24 * 3600));
+        // The SDK signs on the moved clock, as the server checks.
+        app.idp()
+            .list_user_pools()
+            .max_results(1)
+            .send()
+            .await
+            .expect("a signed call after moving the clock");
+        // A signature made by the wall clock is now two days old.
+        let resp = app
+            .send_signed_with(
+                RawRequest::idp("ListUserPools", LIST_POOLS),
+                app.admin_key(),
+                SystemTime::now(),
+            )
+            .await;
+        assert_error(&resp, "InvalidSignatureException");
     })
     .await;
 }
@@ -420,7 +474,7 @@ async fn public_operations_are_not_refused_for_lack_of_a_signature() {
         .send_signed_with(
             RawRequest::idp("InitiateAuth", body),
             &random_access_key(),
-            SystemTime::now(),
+            app.clock().system_time(),
         )
         .await;
     let error_type = resp.error_type().unwrap_or_default();

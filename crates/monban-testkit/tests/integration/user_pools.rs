@@ -342,10 +342,10 @@ async fn minimal_pool_has_cognito_defaults() {
             .and_then(|p| p.password_policy())
             .expect("default PasswordPolicy");
         assert_eq!(policy.minimum_length(), Some(8));
-        assert_eq!(policy.require_uppercase(), true);
-        assert_eq!(policy.require_lowercase(), true);
-        assert_eq!(policy.require_numbers(), true);
-        assert_eq!(policy.require_symbols(), true);
+        assert!(policy.require_uppercase());
+        assert!(policy.require_lowercase());
+        assert!(policy.require_numbers());
+        assert!(policy.require_symbols());
         assert_eq!(policy.temporary_password_validity_days(), 7);
 
         assert_eq!(pool.mfa_configuration(), Some(&UserPoolMfaType::Off));
