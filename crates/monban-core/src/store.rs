@@ -4,7 +4,9 @@
 
 use async_trait::async_trait;
 
-use crate::entities::{AppClient, Group, User, UserFilter, UserPool};
+use crate::entities::{
+    AppClient, AuthSession, ConfirmationCode, Group, RefreshToken, SigningKey, User, UserFilter, UserPool,
+};
 use crate::mail::{Email, OutboxMessage};
 
 #[derive(Debug)]
@@ -147,9 +149,75 @@ pub trait OutboxStore: Send + Sync {
     ) -> StoreResult<Vec<OutboxMessage>>;
 }
 
+#[async_trait]
+pub trait SigningKeyStore: Send + Sync {
+    /// `Conflict` if the kid is taken.
+    async fn insert_signing_key(&self, key: &SigningKey) -> StoreResult<()>;
+    /// Every key of a pool (both token uses), newest first.
+    async fn list_signing_keys(&self, pool_id: &str) -> StoreResult<Vec<SigningKey>>;
+}
+
+#[async_trait]
+pub trait SecretStore: Send + Sync {
+    /// The server-wide secret called `name`, stored from `candidate` if there is none yet.
+    /// The first writer wins, so every node ends up with the same secret.
+    async fn get_or_insert_secret(&self, name: &str, candidate: &[u8]) -> StoreResult<Vec<u8>>;
+}
+
+#[async_trait]
+pub trait AuthSessionStore: Send + Sync {
+    /// Stores the state of a challenge; `Conflict` if the id is taken. May also delete
+    /// sessions that expired before `session.created_ms`.
+    async fn insert_auth_session(&self, session: &AuthSession) -> StoreResult<()>;
+    /// Removes and returns the session in one step, so a session works once even when two
+    /// nodes race for it.
+    async fn take_auth_session(&self, id: &str) -> StoreResult<Option<AuthSession>>;
+    /// Records that a single-use value (an SRP SECRET_BLOCK, say) was consumed; `Conflict` if
+    /// it already was. Entries may be forgotten after `expires_ms`.
+    async fn consume_once(&self, id: &str, expires_ms: i64) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait CodeStore: Send + Sync {
+    /// Stores the code, replacing any earlier code of the same purpose for the user.
+    async fn put_code(&self, code: &ConfirmationCode) -> StoreResult<()>;
+    async fn get_code(&self, pool_id: &str, sub: &str, purpose: &str) -> StoreResult<Option<ConfirmationCode>>;
+    /// Counts one wrong attempt and returns the new count (`NotFound` if there is no code).
+    async fn record_code_failure(&self, pool_id: &str, sub: &str, purpose: &str) -> StoreResult<i64>;
+    /// Deletes the code; true if this call deleted it (so a code is used once under races).
+    async fn delete_code(&self, pool_id: &str, sub: &str, purpose: &str) -> StoreResult<bool>;
+}
+
+#[async_trait]
+pub trait RefreshTokenStore: Send + Sync {
+    /// Stores a refresh token (by the hash of its value) and opens its family if new.
+    async fn insert_refresh_token(&self, token: &RefreshToken) -> StoreResult<()>;
+    async fn get_refresh_token(&self, token_hash: &str) -> StoreResult<Option<RefreshToken>>;
+    /// Marks a rotated-out token as replaced at `at_ms`; false if it already was (reuse).
+    async fn mark_refresh_token_replaced(&self, token_hash: &str, at_ms: i64) -> StoreResult<bool>;
+    /// Revokes one family (RevokeToken): its refresh tokens and the access tokens naming it.
+    async fn revoke_token_family(&self, pool_id: &str, family_id: &str, at_ms: i64) -> StoreResult<()>;
+    /// Revokes every family of a user (GlobalSignOut, disable, delete).
+    async fn revoke_user_token_families(&self, pool_id: &str, sub: &str, at_ms: i64) -> StoreResult<()>;
+    /// When the family was revoked; `None` while it is live. `NotFound` for an unknown
+    /// family (its user was deleted, say), which callers treat as revoked.
+    async fn token_family_revoked_at(&self, pool_id: &str, family_id: &str) -> StoreResult<Option<i64>>;
+}
+
 /// Everything core stores.
 #[async_trait]
-pub trait Store: UserPoolStore + AppClientStore + UserStore + GroupStore + OutboxStore {
+pub trait Store:
+    UserPoolStore
+    + AppClientStore
+    + UserStore
+    + GroupStore
+    + OutboxStore
+    + SigningKeyStore
+    + SecretStore
+    + AuthSessionStore
+    + CodeStore
+    + RefreshTokenStore
+{
     /// Cheap round trip to the database, for health checks.
     async fn ping(&self) -> StoreResult<()>;
 }

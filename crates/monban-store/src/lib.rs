@@ -8,15 +8,20 @@
 //! Unique keys are the database's constraints; a broken one is reported as
 //! `StoreError::Conflict { key }`, where `key` is the user's login key (`u:alice`,
 //! `email:a@example.com`) or `sub:<sub>` for users, `pool:<id>`, `client:<id>` and
-//! `group:<name>` for the others.
+//! `group:<name>` for the others (`kid:<kid>`, `session:<id>`, `once:<id>` for sign-in state).
 
 mod app_clients;
+mod auth_sessions;
 mod codec;
+mod codes;
 mod dialect;
 mod error;
 mod groups;
 mod migrations;
 mod outbox;
+mod refresh_tokens;
+mod secrets;
+mod signing_keys;
 mod sql_store;
 mod user_pools;
 mod users;

@@ -11,17 +11,31 @@ use sqlx::migrate::{Migration, MigrationSource, MigrationType};
 /// (version, description, SQL)
 type Step = (i64, &'static str, &'static str);
 
-const SQLITE: &[Step] = &[(
-    1,
-    "initial",
-    include_str!("../migrations/sqlite/0001_initial.sql"),
-)];
+const SQLITE: &[Step] = &[
+    (
+        1,
+        "initial",
+        include_str!("../migrations/sqlite/0001_initial.sql"),
+    ),
+    (
+        2,
+        "sign in",
+        include_str!("../migrations/sqlite/0002_sign_in.sql"),
+    ),
+];
 
-const POSTGRES: &[Step] = &[(
-    1,
-    "initial",
-    include_str!("../migrations/postgres/0001_initial.sql"),
-)];
+const POSTGRES: &[Step] = &[
+    (
+        1,
+        "initial",
+        include_str!("../migrations/postgres/0001_initial.sql"),
+    ),
+    (
+        2,
+        "sign in",
+        include_str!("../migrations/postgres/0002_sign_in.sql"),
+    ),
+];
 
 type Resolved = Result<Vec<Migration>, BoxDynError>;
 

@@ -81,8 +81,8 @@ impl UserPoolStore for SqlStore {
     }
 
     async fn delete_user_pool(&self, id: &str) -> StoreResult<()> {
-        // The schema's ON DELETE CASCADE takes the clients, users, keys, groups and
-        // memberships with it, in this one statement.
+        // The schema's ON DELETE CASCADE takes the clients, users (with what hangs off
+        // them), groups, signing keys and sessions with it, in this one statement.
         let done = query("DELETE FROM user_pools WHERE id = $1")
             .bind(id)
             .execute(&self.pool)

@@ -225,17 +225,31 @@ impl UserStore for SqlStore {
     }
 
     async fn delete_user(&self, pool_id: &str, sub: &str) -> StoreResult<()> {
-        // Keys and memberships go with it (ON DELETE CASCADE).
+        let mut tx = self.begin_write().await?;
+        // Challenge sessions name the user by username, with no foreign key (a flow may
+        // hold one for a user it has not found yet): they are deleted here, so that a new
+        // user of the same name cannot continue them.
+        query(
+            "DELETE FROM auth_sessions WHERE pool_id = $1 AND username IN \
+             (SELECT username FROM users WHERE pool_id = $1 AND sub = $2)",
+        )
+        .bind(pool_id)
+        .bind(sub)
+        .execute(&mut *tx)
+        .await
+        .map_err(unavailable)?;
+        // Keys, memberships, codes, token families and refresh tokens go with it
+        // (ON DELETE CASCADE).
         let done = query("DELETE FROM users WHERE pool_id = $1 AND sub = $2")
             .bind(pool_id)
             .bind(sub)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await
             .map_err(unavailable)?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        Ok(())
+        tx.commit().await.map_err(unavailable)
     }
 
     async fn list_users(

@@ -42,6 +42,33 @@ pub struct UserData {
     pub preferred_mfa: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub enabled_mfas: Vec<String>,
+    /// SRP salt and verifier of the current password (set with the password hash).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub srp: Option<SrpCredential>,
+    /// Failed sign-ins counted towards lockout since the last success or quiet period.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub failed_sign_ins: u32,
+    /// When the last counted failed sign-in happened (epoch ms).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_failed_sign_in_ms: Option<i64>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// What SRP sign-in needs of a password: hex of PAD(salt) and of PAD(v). Password-equivalent
+/// for offline guessing, so its `Debug` shows neither.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SrpCredential {
+    pub salt: String,
+    pub verifier: String,
+}
+
+impl std::fmt::Debug for SrpCredential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SrpCredential { .. }")
+    }
 }
 
 impl std::fmt::Debug for User {

@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use monban_core::entities::{AppClient, Group, User, UserData, UserPool, UserPoolData};
+use monban_core::entities::{
+    AppClient, Group, SrpCredential, User, UserData, UserPool, UserPoolData,
+};
 use monban_core::store::{StoreError, StoreResult};
 use monban_wire::idp::{
     ExplicitAuthFlowsType, UserPoolClientType, UserPoolMfaType, UserPoolType, UserStatusType,
@@ -69,6 +71,12 @@ pub fn user(pool_id: &str, username: &str) -> User {
             mfa_options: vec![("SMS".to_owned(), "phone_number".to_owned())],
             preferred_mfa: None,
             enabled_mfas: vec!["SOFTWARE_TOKEN_MFA".to_owned()],
+            srp: Some(SrpCredential {
+                salt: "0a1b".to_owned(),
+                verifier: "00ff".repeat(8),
+            }),
+            failed_sign_ins: 2,
+            last_failed_sign_in_ms: Some(1_700_000_003_500),
         },
     }
 }

@@ -6,9 +6,13 @@ mod fixtures;
 mod harness;
 
 mod app_clients;
+mod auth_sessions;
+mod codes;
 mod connect;
 mod groups;
 mod outbox;
+mod refresh_tokens;
+mod signing_keys;
 mod user_filters;
 mod user_pools;
 mod users;
