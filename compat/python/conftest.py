@@ -19,15 +19,27 @@ from pathlib import Path
 
 import boto3
 import pytest
+from botocore import UNSIGNED
 from botocore.config import Config
 
-from support import REGION, TEMP_PASSWORD, Server, monban_binary
+from flows import AppFactory
+from mail_sink import MailSink
+from support import MAIL_FROM, REGION, TEMP_PASSWORD, Server, monban_binary
 
 _SERVER: Server | None = None
 
 
 @pytest.fixture(scope="session")
-def server():
+def mail_sink():
+    """The SMTP sink the server sends all mail to (plain SMTP on a free loopback port)."""
+    sink = MailSink()
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture(scope="session")
+def server(mail_sink):
     global _SERVER
     binary = monban_binary()
     if not binary.is_file():
@@ -36,7 +48,10 @@ def server():
     work = Path(tempfile.mkdtemp(prefix="monban-compat-"))
     data_dir = work / "data"
     data_dir.mkdir()
-    srv = Server(binary, data_dir, work / "server.log", os.environ.get("MONBAN_TEST_DATABASE_URL"))
+    smtp = ["--smtp-host", mail_sink.host, "--smtp-port", str(mail_sink.port),
+            "--smtp-security", "plain", "--smtp-from", MAIL_FROM]
+    srv = Server(binary, data_dir, work / "server.log", os.environ.get("MONBAN_TEST_DATABASE_URL"),
+                 extra_args=smtp)
     _SERVER = srv
     try:
         srv.start()
@@ -90,6 +105,12 @@ def idp(make_client):
     return make_client()
 
 
+@pytest.fixture(scope="session")
+def public_idp(make_client):
+    """An unsigned client, as apps call the public (user) operations."""
+    return make_client(signature_version=UNSIGNED)
+
+
 @pytest.fixture
 def unique():
     """`unique("pool")` -> `pool-3f9c2a1b7d`, new on every call."""
@@ -135,6 +156,19 @@ def create_user(idp, pool_id, unique):
         )["User"]
 
     return create
+
+
+@pytest.fixture
+def app_factory(idp, public_idp, mail_sink, server, pool_factory, unique):
+    """`app_factory(pool={...}, client={...}, secret=False)` -> a pool with one app client,
+    and helpers to sign users up and in through it (see flows.App)."""
+    return AppFactory(idp, public_idp, mail_sink, server, pool_factory, unique)
+
+
+@pytest.fixture
+def app(app_factory):
+    """A pool that verifies email on sign-up, with a public (secret-less) app client."""
+    return app_factory()
 
 
 def _aws_executable() -> list[str]:

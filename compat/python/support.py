@@ -29,6 +29,9 @@ STARTUP_TIMEOUT_S = 60.0
 # Both pass the default pool password policy (8+, upper, lower, number, symbol).
 TEMP_PASSWORD = "Temp-Passw0rd!"
 STRONG_PASSWORD = "Str0ng-Passw0rd!"
+NEW_PASSWORD = "N3w-Passw0rd!x"
+# Sender for pools on Cognito's default email (the server's --smtp-from).
+MAIL_FROM = "no-reply@monban.test"
 
 
 def monban_binary() -> Path:
@@ -99,11 +102,14 @@ def read_admin_key(data_dir: Path, log_text: str) -> AdminKey:
 class Server:
     """One `monban serve` process on a free loopback port with its own data directory."""
 
-    def __init__(self, binary: Path, data_dir: Path, log_path: Path, database_url: str | None):
+    def __init__(self, binary: Path, data_dir: Path, log_path: Path, database_url: str | None,
+                 extra_args: list[str] | None = None):
         self.binary = binary
         self.data_dir = data_dir
         self.log_path = log_path
         self.database_url = database_url
+        # More `monban serve` flags (the SMTP sink, ...).
+        self.extra_args = list(extra_args or [])
         self.process: subprocess.Popen | None = None
         self.endpoint = ""
         self.admin_key: AdminKey | None = None
@@ -135,6 +141,7 @@ class Server:
             ]
             if self.database_url:
                 cmd += ["--database-url", self.database_url]
+            cmd += self.extra_args
             with open(self.log_path, "ab") as log:
                 shown = [("<database-url>" if arg == self.database_url else arg) for arg in cmd]
                 log.write(f"$ {' '.join(shown)}\n".encode())

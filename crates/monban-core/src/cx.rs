@@ -3,9 +3,11 @@
 
 use std::sync::Arc;
 
+use crate::auth::server_secrets::ServerSecrets;
 use crate::mail::Mailer;
 use crate::password::HashParams;
 use crate::store::Store;
+use crate::tokens::KeyRing;
 
 pub trait Clock: Send + Sync {
     /// Milliseconds since the Unix epoch.
@@ -49,6 +51,23 @@ pub struct Settings {
     /// Sender of mail for pools on `COGNITO_DEFAULT` email.
     pub default_from: String,
     pub password_hashing: HashParams,
+    /// The `iss` claim of tokens: monban's own URL, or the AWS form for verifiers that
+    /// hard-code it.
+    pub issuer_style: IssuerStyle,
+    /// Lifetimes and attempt limits of confirmation and reset codes.
+    pub codes: crate::codes::CodeSettings,
+    /// Failed sign-in lockout thresholds (flows.md §4).
+    pub lockout: crate::auth::flows::LockoutSettings,
+}
+
+/// How the `iss` claim of tokens is spelled (tokens.md §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IssuerStyle {
+    /// `{public_url}/{userPoolId}`: an issuer that serves its own discovery and JWKS.
+    #[default]
+    Monban,
+    /// `https://cognito-idp.{region}.amazonaws.com/{userPoolId}`, as Cognito's.
+    Aws,
 }
 
 impl Default for Settings {
@@ -59,6 +78,9 @@ impl Default for Settings {
             public_url: "http://127.0.0.1:9876".to_owned(),
             default_from: "no-reply@verificationemail.com".to_owned(),
             password_hashing: HashParams::default(),
+            issuer_style: IssuerStyle::default(),
+            codes: crate::codes::CodeSettings::default(),
+            lockout: crate::auth::flows::LockoutSettings::default(),
         }
     }
 }
@@ -70,6 +92,10 @@ pub struct Cx {
     pub rng: Arc<dyn Rng>,
     pub mailer: Arc<dyn Mailer>,
     pub settings: Arc<Settings>,
+    /// Parsed signing keys, cached per pool.
+    pub keys: Arc<KeyRing>,
+    /// Server-wide secrets shared by all nodes (SRP SECRET_BLOCK key, ...), cached.
+    pub secrets: Arc<ServerSecrets>,
 }
 
 impl Cx {

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod caller;
+pub mod codes;
 pub mod cx;
 pub mod entities;
 pub mod error;
@@ -14,9 +15,10 @@ pub mod paging;
 pub mod password;
 pub mod pool_config;
 pub mod store;
+pub mod tokens;
 pub mod users;
 
 pub use caller::{Caller, Iam};
-pub use cx::{Clock, Cx, Rng, Settings, SystemClock, SystemRng};
+pub use cx::{Clock, Cx, IssuerStyle, Rng, Settings, SystemClock, SystemRng};
 pub use error::{Error, Result};
 pub use monban_wire as wire;

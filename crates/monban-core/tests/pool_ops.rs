@@ -33,6 +33,8 @@ async fn cx() -> (Cx, TempDir) {
         rng: Arc::new(SystemRng),
         mailer: Arc::new(OutboxMailer { store, clock }),
         settings: Arc::new(Settings::default()),
+        keys: Default::default(),
+        secrets: Default::default(),
     };
     (cx, TempDir(dir))
 }

@@ -3,7 +3,9 @@
 //! `OperationNotEnabledException`, never a fake success.
 
 use axum::response::Response;
-use monban_core::ops::{app_clients, groups, user_pools, users};
+use monban_core::ops::{
+    app_clients, groups, self_service, sign_up, tokens, user_pools, users,
+};
 use monban_core::{Caller, Cx, Error, Iam};
 use monban_wire::schema::Operation;
 use monban_wire::ErrorKind;
@@ -76,6 +78,27 @@ async fn user_pool_api(c: Call<'_>) -> Result<Response, Error> {
         "ListGroups" => c.iam(groups::list_groups).await,
         "ListUsersInGroup" => c.iam(groups::list_users_in_group).await,
         "UpdateGroup" => c.iam(groups::update_group).await,
+        // Self-service (access token)
+        "ChangePassword" => c.public(self_service::change_password).await,
+        "DeleteUser" => c.public(self_service::delete_user).await,
+        "DeleteUserAttributes" => c.public(self_service::delete_user_attributes).await,
+        "GetUser" => c.public(self_service::get_user).await,
+        "GetUserAttributeVerificationCode" => {
+            c.public(self_service::get_user_attribute_verification_code).await
+        }
+        "UpdateUserAttributes" => c.public(self_service::update_user_attributes).await,
+        "VerifyUserAttribute" => c.public(self_service::verify_user_attribute).await,
+        // Tokens
+        "AdminUserGlobalSignOut" => c.iam(tokens::admin_user_global_sign_out).await,
+        "GetTokensFromRefreshToken" => c.public(tokens::get_tokens_from_refresh_token).await,
+        "GlobalSignOut" => c.public(tokens::global_sign_out).await,
+        "RevokeToken" => c.public(tokens::revoke_token).await,
+        // Sign-up and account recovery
+        "ConfirmForgotPassword" => c.public(sign_up::confirm_forgot_password).await,
+        "ConfirmSignUp" => c.public(sign_up::confirm_sign_up).await,
+        "ForgotPassword" => c.public(sign_up::forgot_password).await,
+        "ResendConfirmationCode" => c.public(sign_up::resend_confirmation_code).await,
+        "SignUp" => c.public(sign_up::sign_up).await,
         _ => Err(not_implemented(c.op)),
     }
 }

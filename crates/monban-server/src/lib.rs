@@ -12,6 +12,7 @@ mod request_log;
 mod response;
 mod sigv4;
 mod smtp;
+mod well_known;
 
 #[cfg(test)]
 mod router_tests;
@@ -29,6 +30,8 @@ pub fn router(app: App) -> Router {
     Router::new()
         .route("/", post(api::handle))
         .route("/health", get(health::handle))
+        .route("/{pool_id}/.well-known/jwks.json", get(well_known::jwks))
+        .route("/{pool_id}/.well-known/openid-configuration", get(well_known::openid_configuration))
         .with_state(Arc::new(app))
         .layer(cors::layer())
         .layer(axum::middleware::from_fn(request_log::layer))

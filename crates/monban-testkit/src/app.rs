@@ -96,6 +96,8 @@ impl TestApp {
             rng: Arc::new(SystemRng),
             mailer: mailer.clone(),
             settings: Arc::new(settings),
+            keys: Default::default(),
+            secrets: Default::default(),
         };
         let admin = random_access_key();
         let router = monban_server::router(App {

@@ -14,6 +14,8 @@ mod integration {
     mod groups;
     mod list_users;
     mod protocol;
+    mod self_service;
+    mod sign_up;
     mod user_pools;
     mod users;
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::settings::{AdminKeySetting, Layer, LogFormat, SmtpSecurityName};
+use crate::settings::{AdminKeySetting, IssuerStyleName, Layer, LogFormat, SmtpSecurityName};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -37,10 +37,26 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Manage token signing keys.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
     /// Inspect the settings.
     Config {
         #[command(subcommand)]
         command: ConfigCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Add a new ID-token and access-token signing key to a pool; old keys keep verifying
+    /// the tokens they signed until those expire.
+    Rotate {
+        /// The user pool, such as us-east-1_AbC123xyZ.
+        #[arg(long, value_name = "ID")]
+        pool_id: String,
     },
 }
 
@@ -107,6 +123,9 @@ pub struct SettingsArgs {
     /// Argon2id lanes [env: MONBAN_ARGON2_PARALLELISM] [default: 1]
     #[arg(long, global = true, value_name = "N")]
     pub argon2_parallelism: Option<u32>,
+    /// `iss` of tokens: monban ({public_url}/{poolId}) or aws (https://cognito-idp.{region}.amazonaws.com/{poolId}) [env: MONBAN_ISSUER_STYLE] [default: monban]
+    #[arg(long, global = true, value_enum)]
+    pub issuer_style: Option<IssuerStyleName>,
     /// Accept any SigV4 signature. For local development only, never in production [env: MONBAN_DEV]
     #[arg(long, global = true)]
     pub dev: bool,
@@ -133,6 +152,7 @@ impl SettingsArgs {
             argon2_memory_kib: self.argon2_memory_kib,
             argon2_iterations: self.argon2_iterations,
             argon2_parallelism: self.argon2_parallelism,
+            issuer_style: self.issuer_style,
         }
     }
 }
@@ -191,6 +211,23 @@ mod tests {
                 command: ConfigCommand::Check
             }
         ));
+    }
+
+    #[test]
+    fn keys_rotate_and_issuer_style_parse() {
+        let cli = Cli::try_parse_from(["monban", "keys", "rotate", "--pool-id", "us-east-1_AbC"])
+            .unwrap();
+        assert!(matches!(
+            cli.command,
+            Command::Keys { command: KeysCommand::Rotate { ref pool_id } } if pool_id == "us-east-1_AbC"
+        ));
+        assert!(Cli::try_parse_from(["monban", "keys", "rotate"]).is_err());
+        let cli = Cli::try_parse_from(["monban", "--issuer-style", "aws", "serve"]).unwrap();
+        assert_eq!(
+            cli.settings.to_layer().issuer_style,
+            Some(IssuerStyleName::Aws)
+        );
+        assert!(Cli::try_parse_from(["monban", "--issuer-style", "cognito", "serve"]).is_err());
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The monban binary: `serve`, `migrate`, `outbox` and `config check`.
+//! The monban binary: `serve`, `migrate`, `outbox`, `keys rotate` and `config check`.
 //!
 //! Exit codes: 0 success, 1 failure while running, 2 bad usage or invalid settings.
 
@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command, ConfigCommand};
+use cli::{Cli, Command, ConfigCommand, KeysCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -53,6 +53,9 @@ fn run(command: Command, settings: settings::Settings) -> anyhow::Result<()> {
             Command::Serve => commands::serve::run(settings).await,
             Command::Migrate => commands::migrate::run(&settings).await,
             Command::Outbox { limit, json } => commands::outbox::run(&settings, limit, json).await,
+            Command::Keys {
+                command: KeysCommand::Rotate { pool_id },
+            } => commands::keys::rotate(&settings, &pool_id).await,
             Command::Config { .. } => Ok(()),
         }
     })

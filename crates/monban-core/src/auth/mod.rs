@@ -1,6 +1,9 @@
 //! Sign-in building blocks: Cognito's SRP and the client SECRET_HASH.
 
+pub mod client;
+pub mod flows;
 pub mod secret_hash;
+pub mod server_secrets;
 pub mod srp;
 
 use base64::alphabet;

@@ -3,6 +3,10 @@
 //! IAM-only operations take an [`Iam`](crate::Iam) proof.
 
 pub mod app_clients;
+pub mod auth;
 pub mod groups;
+pub mod self_service;
+pub mod sign_up;
+pub mod tokens;
 pub mod user_pools;
 pub mod users;

@@ -5,6 +5,7 @@
 //! without some setting still behaves with Cognito's default.
 
 mod accessors;
+mod client_attributes;
 mod client_defaults;
 mod client_validate;
 mod defaults;
@@ -18,9 +19,11 @@ pub use accessors::{
     alias_attributes, auto_verified_attributes, case_sensitive, mfa_configuration, password_policy,
     username_attributes,
 };
+pub use client_attributes::{check_writable, readable_attributes, writable_attributes};
 pub use client_defaults::{
     client_config_from_create, client_config_from_update, default_explicit_auth_flows,
 };
+pub(crate) use client_defaults::unit_seconds;
 pub use client_validate::{check_redirect_url, validate_client, STANDARD_SCOPES};
 pub use defaults::{
     default_admin_create_user_config, default_password_policy, pool_config_from_create,

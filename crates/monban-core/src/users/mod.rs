@@ -4,9 +4,11 @@
 //! schema, store conflicts in Cognito's words, versioned updates, new users, wire
 //! conversions, the ListUsers filter and the invitation message.
 
+mod alias_move;
 mod attributes;
 mod conflict;
 mod convert;
+mod credentials;
 mod filter;
 mod find;
 mod invite;
@@ -16,11 +18,13 @@ mod new_user;
 mod recovery;
 mod rules;
 
+pub use alias_move::modify_user_taking_aliases;
 pub use attributes::{
     apply as apply_attribute_changes, check_required, is_email, is_phone_number, validate_deletes,
     validate_writes, AttributeChanges, AttributeWrite, SYSTEM_ATTRIBUTES,
 };
 pub use conflict::{key_taken, map_store_error, KeyWrite};
+pub use credentials::{set_password, srp_verifier, Credentials};
 pub use convert::{
     admin_get_user_response, mfa_options, user_type, user_type_selected, wire_attributes,
 };

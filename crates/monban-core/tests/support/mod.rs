@@ -66,6 +66,8 @@ pub async fn harness() -> Harness {
             },
             ..Settings::default()
         }),
+        keys: Default::default(),
+        secrets: Default::default(),
     };
     Harness {
         cx,

@@ -57,6 +57,8 @@ pub(crate) fn harness() -> Harness {
             clock,
         }),
         settings: Arc::new(Settings::default()),
+        keys: Default::default(),
+        secrets: Default::default(),
     };
     Harness {
         store,

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod config_check;
+pub mod keys;
 pub mod migrate;
 pub mod outbox;
 pub mod serve;

@@ -52,6 +52,8 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         rng,
         mailer,
         settings: Arc::new(settings.core_settings()),
+        keys: Default::default(),
+        secrets: Default::default(),
     };
     let app = App {
         cx,

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::layer::{AdminKeySetting, Layer};
-use super::{LogFormat, SmtpSecurityName};
+use super::{IssuerStyleName, LogFormat, SmtpSecurityName};
 
 /// The only version of the file format this binary reads.
 pub const FILE_VERSION: u32 = 1;
@@ -29,6 +29,10 @@ pub struct FileConfig {
     pub dev: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_keys: Option<Vec<AdminKeySetting>>,
+    /// `monban` (default) or `aws`: how the `iss` claim of tokens is spelled. (Before the
+    /// tables: TOML puts plain keys first.)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer_style: Option<IssuerStyleName>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub smtp: Option<SmtpFile>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -124,6 +128,7 @@ impl FileConfig {
             argon2_memory_kib: argon2.memory_kib,
             argon2_iterations: argon2.iterations,
             argon2_parallelism: argon2.parallelism,
+            issuer_style: self.issuer_style,
         }
     }
 }

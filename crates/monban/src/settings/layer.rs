@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::{LogFormat, SmtpSecurityName};
+use super::{IssuerStyleName, LogFormat, SmtpSecurityName};
 
 /// An admin (IAM) key pair as configured.
 #[derive(Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -59,6 +59,7 @@ pub struct Layer {
     pub argon2_memory_kib: Option<u32>,
     pub argon2_iterations: Option<u32>,
     pub argon2_parallelism: Option<u32>,
+    pub issuer_style: Option<IssuerStyleName>,
 }
 
 impl Layer {
@@ -83,6 +84,7 @@ impl Layer {
             argon2_memory_kib: self.argon2_memory_kib.or(lower.argon2_memory_kib),
             argon2_iterations: self.argon2_iterations.or(lower.argon2_iterations),
             argon2_parallelism: self.argon2_parallelism.or(lower.argon2_parallelism),
+            issuer_style: self.issuer_style.or(lower.issuer_style),
         }
     }
 
@@ -135,6 +137,13 @@ impl Layer {
                     );
                 }
                 "MONBAN_LOG_LEVEL" => layer.log_level = Some(value),
+                "MONBAN_ISSUER_STYLE" => {
+                    layer.issuer_style = Some(
+                        value
+                            .parse()
+                            .map_err(|e| anyhow::anyhow!("MONBAN_ISSUER_STYLE: {e}"))?,
+                    );
+                }
                 "RUST_LOG" => rust_log = Some(value),
                 "MONBAN_ARGON2_MEMORY_KIB" => {
                     layer.argon2_memory_kib = Some(parse_number(&name, &value)?);
@@ -247,6 +256,13 @@ mod tests {
         assert!(env(&[("MONBAN_SMTP_PORT", "70000")]).is_err());
         assert!(env(&[("MONBAN_ARGON2_MEMORY_KIB", "lots")]).is_err());
         assert!(env(&[("MONBAN_DEV", "maybe")]).is_err());
+    }
+
+    #[test]
+    fn issuer_style_from_env() {
+        let layer = env(&[("MONBAN_ISSUER_STYLE", "AWS")]).unwrap();
+        assert_eq!(layer.issuer_style, Some(super::super::IssuerStyleName::Aws));
+        assert!(env(&[("MONBAN_ISSUER_STYLE", "cognito")]).is_err());
     }
 
     #[test]

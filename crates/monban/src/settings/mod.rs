@@ -62,6 +62,25 @@ fn parse_value_enum<T: clap::ValueEnum>(text: &str) -> Result<T, String> {
     })
 }
 
+/// How the `iss` claim of tokens is spelled (`issuer_style`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum IssuerStyleName {
+    /// `{public_url}/{userPoolId}`: the issuer serves its own discovery and JWKS.
+    #[default]
+    Monban,
+    /// `https://cognito-idp.{region}.amazonaws.com/{userPoolId}`, for verifiers that
+    /// hard-code Cognito's issuer (give them monban's JWKS URL).
+    Aws,
+}
+
+impl std::str::FromStr for IssuerStyleName {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        parse_value_enum(text)
+    }
+}
+
 impl std::str::FromStr for LogFormat {
     type Err = String;
     fn from_str(text: &str) -> Result<Self, String> {
@@ -96,6 +115,7 @@ pub struct Settings {
     pub mail_from: String,
     pub log: LogSettings,
     pub argon2: HashParams,
+    pub issuer_style: IssuerStyleName,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,6 +158,10 @@ impl Settings {
             public_url: self.public_url.clone(),
             default_from: self.mail_from.clone(),
             password_hashing: self.argon2,
+            issuer_style: match self.issuer_style {
+                IssuerStyleName::Monban => monban_core::IssuerStyle::Monban,
+                IssuerStyleName::Aws => monban_core::IssuerStyle::Aws,
+            },
             ..monban_core::Settings::default()
         }
     }

@@ -63,6 +63,7 @@ pub fn to_toml(settings: &Settings) -> anyhow::Result<String> {
                 })
                 .collect(),
         ),
+        issuer_style: Some(settings.issuer_style),
         smtp: Some(SmtpFile {
             host: smtp.map(|s| s.host.clone()),
             port: smtp.map(|s| s.port),

@@ -150,6 +150,7 @@ pub fn resolve(layer: Layer, config_file: Option<PathBuf>) -> anyhow::Result<Set
         mail_from,
         log,
         argon2,
+        issuer_style: layer.issuer_style.unwrap_or_default(),
     })
 }
 
@@ -363,5 +364,27 @@ mod tests {
         assert_eq!(core.public_url, "http://127.0.0.1:9876");
         assert_eq!(core.default_from, "auth@example.com");
         assert_eq!(core.password_hashing.memory_kib, 65536);
+        assert_eq!(core.issuer_style, monban_core::IssuerStyle::Monban);
+    }
+
+    #[test]
+    fn issuer_style_reaches_core_and_the_printed_file() {
+        let s = ok(crate::settings::file::parse(
+            "version = 1\nissuer_style = \"aws\"\n",
+            std::path::Path::new("t.toml"),
+        )
+        .unwrap());
+        assert_eq!(
+            s.core_settings().issuer_style,
+            monban_core::IssuerStyle::Aws
+        );
+        let printed = crate::settings::redact::to_toml(&s).unwrap();
+        assert!(printed.contains("issuer_style = \"aws\""), "{printed}");
+        let again = ok(crate::settings::file::parse(
+            &printed.replace("<redacted>", "x"),
+            std::path::Path::new("t.toml"),
+        )
+        .unwrap());
+        assert_eq!(again.issuer_style, s.issuer_style);
     }
 }

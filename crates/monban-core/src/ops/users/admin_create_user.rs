@@ -12,11 +12,12 @@ use monban_wire::idp::{
 
 use crate::entities::UserPool;
 use crate::error::{Error, ErrorKind};
-use crate::password::{check_policy, generate_temporary_password, hash_password};
+use crate::password::{check_policy, generate_temporary_password};
 use crate::pool_config::{load_pool, password_policy};
 use crate::users::{
     find_user, insert_new_user, modify_user, new_user, plan_delivery, send_invitation,
-    sign_in_name, user_type, validate_writes, AttributeWrite, KeyWrite, NameRules, NewUser, Target,
+    set_password, sign_in_name, user_type, validate_writes, AttributeWrite, Credentials, KeyWrite,
+    NameRules, NewUser, Target,
 };
 use crate::{Cx, Iam};
 
@@ -57,9 +58,14 @@ pub async fn admin_create_user(
         )?),
     };
     let password = temporary_password(cx, &req, &policy);
-    user.password_hash =
-        Some(hash_password(cx.settings.password_hashing, cx.rng.as_ref(), &password).await?);
-    user.data.password_set_ms = Some(user.created_ms);
+    set_password(
+        cx,
+        &pool,
+        &mut user,
+        &password,
+        UserStatusType::ForceChangePassword,
+    )
+    .await?;
     insert_new_user(
         cx,
         &pool,
@@ -96,7 +102,7 @@ async fn resend(
     let current = find_user(cx, pool, &req.username).await?;
     let delivery = plan_delivery(&current.attributes, req.desired_delivery_mediums.as_deref())?;
     let password = temporary_password(cx, req, policy);
-    let hash = hash_password(cx.settings.password_hashing, cx.rng.as_ref(), &password).await?;
+    let credentials = Credentials::derive(cx, pool, &current.username, &password).await?;
     let now = cx.now_ms();
     let user = modify_user(
         cx,
@@ -113,9 +119,7 @@ async fn resend(
                     ),
                 ));
             }
-            user.password_hash = Some(hash.clone());
-            user.data.password_set_ms = Some(now);
-            Ok(())
+            credentials.apply(user, UserStatusType::ForceChangePassword, now)
         },
     )
     .await?;

@@ -1,5 +1,5 @@
-//! AdminDisableUser: the user can no longer sign in; it still appears in ListUsers.
-//! Deviation: revoking the user's tokens belongs to the token work and is not done yet.
+//! AdminDisableUser: the user can no longer sign in, and every token it holds is revoked;
+//! it still appears in ListUsers.
 
 use monban_wire::idp::{AdminDisableUserRequest, AdminDisableUserResponse};
 
@@ -14,7 +14,7 @@ pub async fn admin_disable_user(
     req: AdminDisableUserRequest,
 ) -> Result<AdminDisableUserResponse, Error> {
     let pool = load_pool(cx, &req.user_pool_id).await?;
-    modify_user(
+    let user = modify_user(
         cx,
         &pool,
         Target::Name(&req.username),
@@ -25,5 +25,6 @@ pub async fn admin_disable_user(
         },
     )
     .await?;
+    crate::tokens::revoke_user_sessions(cx, &pool.id, &user.sub).await?;
     Ok(AdminDisableUserResponse {})
 }

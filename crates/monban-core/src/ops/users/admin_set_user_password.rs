@@ -5,9 +5,9 @@
 use monban_wire::idp::{AdminSetUserPasswordRequest, AdminSetUserPasswordResponse, UserStatusType};
 
 use crate::error::Error;
-use crate::password::{check_policy, hash_password};
+use crate::password::check_policy;
 use crate::pool_config::{load_pool, password_policy};
-use crate::users::{modify_user, KeyWrite, Target};
+use crate::users::{find_user, modify_user, Credentials, KeyWrite, Target};
 use crate::{Cx, Iam};
 
 pub async fn admin_set_user_password(
@@ -17,7 +17,8 @@ pub async fn admin_set_user_password(
 ) -> Result<AdminSetUserPasswordResponse, Error> {
     let pool = load_pool(cx, &req.user_pool_id).await?;
     check_policy(Some(&password_policy(&pool)), &req.password)?;
-    let hash = hash_password(cx.settings.password_hashing, cx.rng.as_ref(), &req.password).await?;
+    let user = find_user(cx, &pool, &req.username).await?;
+    let credentials = Credentials::derive(cx, &pool, &user.username, &req.password).await?;
     let status = if req.permanent.unwrap_or(false) {
         UserStatusType::Confirmed
     } else {
@@ -27,14 +28,9 @@ pub async fn admin_set_user_password(
     modify_user(
         cx,
         &pool,
-        Target::Name(&req.username),
+        Target::Sub(&user.sub),
         KeyWrite::Update,
-        |user| {
-            user.password_hash = Some(hash.clone());
-            user.status = status;
-            user.data.password_set_ms = Some(now);
-            Ok(())
-        },
+        |user| credentials.apply(user, status, now),
     )
     .await?;
     Ok(AdminSetUserPasswordResponse {})

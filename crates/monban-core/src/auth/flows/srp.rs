@@ -1,0 +1,283 @@
+//! USER_SRP_AUTH → PASSWORD_VERIFIER (srp.md): the password never travels; the client
+//! proves it knows it.
+//!
+//! States:
+//! 1. InitiateAuth: parameters and SECRET_HASH checked → user (or decoy) found → B made →
+//!    the server's half sealed into `SECRET_BLOCK` (pool, client, user, A, b, B, expiry)
+//!    → PASSWORD_VERIFIER challenge. Nothing is stored: the block is the state, so the
+//!    answer may come without a Session (pycognito sends none) and reach any node.
+//! 2. RespondToAuthChallenge: block opened (authentic, this client's, unexpired) → the
+//!    Session, when sent, checked to belong to this block → USERNAME checked → the block
+//!    consumed (each block proves one password attempt) → not locked out → proof checked
+//!    (failure counted) → [`proceed`](super::signed_in::proceed).
+//!
+//! The Session of this challenge is an HMAC of the SECRET_BLOCK under the server key, so it
+//! needs no row; the single use is the block's.
+
+use std::collections::BTreeMap;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use monban_wire::idp::{ChallengeNameType, UserStatusType};
+use subtle::ConstantTimeEq;
+
+use super::decoy::{self, prevents_existence_errors};
+use super::lockout::{check_not_locked, clear_failures, record_failure};
+use super::messages::{
+    incorrect_credentials, invalid_session, password_reset_required, session_expired,
+};
+use super::outcome::{Challenge, Outcome};
+use super::params::Params;
+use super::session::validity_ms;
+use super::{blocking, same_user, signed_in, SignIn};
+use crate::auth::client::check_secret_hash;
+use crate::auth::hmac_sha256;
+use crate::auth::srp::{
+    open_secret_block, parse_timestamp, seal_secret_block, verify_password_claim, PasswordClaim,
+    PublicA, ServerEphemeral, SrpError, SrpIdentity, SrpKind, SrpState, Verifier,
+    SECRET_BLOCK_KEY_LEN,
+};
+use crate::error::Error;
+use crate::store::StoreError;
+use crate::users::{self, lookup_user, normalise, srp_verifier, KeyKind, NameRules};
+
+/// The server secret that seals SECRET_BLOCKs (and derives decoys and SRP Sessions).
+const SECRET_BLOCK_KEY: &str = "srp-secret-block";
+
+/// `SrpState::context`: a real user's exchange, or a decoy that can only fail.
+const REAL: &str = "user";
+const DECOY: &str = "decoy";
+
+async fn server_key(s: &SignIn<'_>) -> Result<[u8; SECRET_BLOCK_KEY_LEN], Error> {
+    let key = s
+        .cx
+        .secrets
+        .get(s.cx, SECRET_BLOCK_KEY, SECRET_BLOCK_KEY_LEN)
+        .await?;
+    <[u8; SECRET_BLOCK_KEY_LEN]>::try_from(key.as_slice()).map_err(Error::internal)
+}
+
+/// The Session returned with a PASSWORD_VERIFIER challenge: bound to its SECRET_BLOCK.
+fn block_session(key: &[u8], secret_block: &str) -> String {
+    URL_SAFE_NO_PAD.encode(hmac_sha256(
+        key,
+        &[b"monban SRP session\0", secret_block.as_bytes()],
+    ))
+}
+
+fn session_matches(key: &[u8], secret_block: &str, session: &str) -> bool {
+    block_session(key, secret_block)
+        .as_bytes()
+        .ct_eq(session.as_bytes())
+        .into()
+}
+
+/// InitiateAuth / AdminInitiateAuth with USER_SRP_AUTH.
+pub async fn initiate(s: &SignIn<'_>, params: Params<'_>) -> Result<Outcome, Error> {
+    let username = params.required("USERNAME")?;
+    let srp_a = params.required("SRP_A")?;
+    check_secret_hash(s.client, username, params.raw("SECRET_HASH"))?;
+    let a = PublicA::parse(srp_a).map_err(|e| Error::invalid_parameter(e.to_string()))?;
+    let key = server_key(s).await?;
+    let prevent = prevents_existence_errors(s.client);
+    let (user_id, verifier, context) = match lookup_user(s.cx, s.pool, username).await? {
+        Some(user) => match srp_verifier(&user) {
+            Some(verifier) => (user.username, verifier, REAL),
+            // No SRP verifier: an imported user waiting for a reset, or a password set
+            // before verifiers were kept. No proof can succeed.
+            None if user.status == UserStatusType::ResetRequired && !prevent => {
+                return Err(password_reset_required())
+            }
+            None => {
+                let verifier = decoy::verifier(&key, &s.pool.id, &user.username)?;
+                (user.username, verifier, DECOY)
+            }
+        },
+        None if !prevent => return Err(Error::user_not_found()),
+        None => {
+            let rules = NameRules::of(s.pool);
+            let d = decoy::srp_identity(&key, &s.pool.id, &rules, username)?;
+            (d.user_id_for_srp, d.verifier, DECOY)
+        }
+    };
+
+    let (rng, v) = (s.cx.rng.clone(), verifier.clone());
+    let ephemeral = blocking(move || ServerEphemeral::generate(rng.as_ref(), &v))
+        .await?
+        .map_err(Error::internal)?;
+    let state = SrpState {
+        kind: SrpKind::Password,
+        pool_id: s.pool.id.clone(),
+        client_id: s.client.client_id.clone(),
+        username: user_id.clone(),
+        device_key: params.optional("DEVICE_KEY").map(str::to_owned),
+        context: context.to_owned(),
+        a,
+        ephemeral: ephemeral.clone(),
+        expires_at_ms: s.cx.now_ms().saturating_add(validity_ms(s.client)),
+    };
+    let secret_block =
+        seal_secret_block(&key, s.cx.rng.as_ref(), &state).map_err(Error::internal)?;
+    let session = block_session(&key, &secret_block);
+    Ok(Outcome::Challenge(Challenge {
+        name: ChallengeNameType::PasswordVerifier,
+        parameters: BTreeMap::from([
+            ("SALT".to_owned(), verifier.salt_hex().to_owned()),
+            ("SRP_B".to_owned(), ephemeral.srp_b()),
+            ("SECRET_BLOCK".to_owned(), secret_block),
+            ("USERNAME".to_owned(), user_id.clone()),
+            ("USER_ID_FOR_SRP".to_owned(), user_id),
+        ]),
+        session: Some(session),
+    }))
+}
+
+/// RespondToAuthChallenge / AdminRespondToAuthChallenge with PASSWORD_VERIFIER.
+pub async fn respond(
+    s: &SignIn<'_>,
+    responses: Params<'_>,
+    session: Option<&str>,
+) -> Result<Outcome, Error> {
+    let username = responses.required("USERNAME")?;
+    let secret_block = responses.required("PASSWORD_CLAIM_SECRET_BLOCK")?;
+    let signature = responses.required("PASSWORD_CLAIM_SIGNATURE")?;
+    let timestamp = responses.required("TIMESTAMP")?;
+    check_secret_hash(s.client, username, responses.raw("SECRET_HASH"))?;
+    if parse_timestamp(timestamp).is_none() {
+        return Err(Error::invalid_parameter(SrpError::BadTimestamp.to_string()));
+    }
+    let key = server_key(s).await?;
+    let now = s.cx.now_ms();
+    let opened = open_secret_block(&key, secret_block, &s.pool.id, &s.client.client_id, now)
+        .map_err(|e| match e {
+            SrpError::SecretBlockExpired => session_expired(),
+            _ => invalid_session(),
+        })?;
+    if session.is_some_and(|session| !session_matches(&key, secret_block, session)) {
+        return Err(invalid_session());
+    }
+    let state = opened.state;
+    if state.kind != SrpKind::Password {
+        return Err(invalid_session());
+    }
+
+    let rules = NameRules::of(s.pool);
+    let user = match state.context.as_str() {
+        REAL => {
+            let login = users::key(&rules, KeyKind::Username, &state.username);
+            s.cx.store.get_user_by_key(&s.pool.id, &login).await?
+        }
+        _ => None,
+    };
+    let named = match &user {
+        Some(user) => same_user(s, user, username).await?,
+        None => {
+            normalise(&rules, KeyKind::Username, username)
+                == normalise(&rules, KeyKind::Username, &state.username)
+        }
+    };
+    if !named {
+        return Err(incorrect_credentials());
+    }
+    match s
+        .cx
+        .store
+        .consume_once(&format!("srp:{}", opened.id), state.expires_at_ms)
+        .await
+    {
+        Ok(()) => {}
+        Err(StoreError::Conflict { .. }) => return Err(invalid_session()),
+        Err(e) => return Err(e.into()),
+    }
+
+    let claim = Claim {
+        pool_id: s.pool.id.clone(),
+        secret_block: secret_block.to_owned(),
+        timestamp: timestamp.to_owned(),
+        signature: signature.to_owned(),
+        a: state.a.clone(),
+        server: state.ephemeral.clone(),
+        now_ms: now,
+    };
+    let Some(user) = user else {
+        // A decoy, or a user deleted since the challenge: the same work, then the refusal.
+        let verifier = decoy::verifier(&key, &s.pool.id, &state.username)?;
+        let _ = claim.check(state.username.clone(), verifier).await;
+        let deleted = state.context == REAL && !prevents_existence_errors(s.client);
+        return Err(if deleted {
+            Error::user_not_found()
+        } else {
+            incorrect_credentials()
+        });
+    };
+    check_not_locked(s.cx, &user)?;
+    let Some(verifier) = srp_verifier(&user) else {
+        return Err(incorrect_credentials());
+    };
+    match claim.check(user.username.clone(), verifier).await? {
+        Ok(()) => {
+            let user = clear_failures(s.cx, s.pool, user).await?;
+            signed_in::proceed(s, user, now, state.device_key).await
+        }
+        Err(SrpError::SignatureMismatch) => {
+            record_failure(s.cx, s.pool, &user).await?;
+            Err(incorrect_credentials())
+        }
+        Err(SrpError::MalformedSignature) => {
+            Err(Error::invalid_parameter(SrpError::MalformedSignature.to_string()))
+        }
+        // A clock too far off, a degenerate exchange: no proof, but no guess either.
+        Err(_) => Err(incorrect_credentials()),
+    }
+}
+
+/// A password claim to check off the async workers (two 3072-bit exponentiations).
+struct Claim {
+    pool_id: String,
+    secret_block: String,
+    timestamp: String,
+    signature: String,
+    a: PublicA,
+    server: ServerEphemeral,
+    now_ms: i64,
+}
+
+impl Claim {
+    async fn check(
+        self,
+        user_id_for_srp: String,
+        verifier: Verifier,
+    ) -> Result<Result<(), SrpError>, Error> {
+        blocking(move || {
+            verify_password_claim(
+                &SrpIdentity::user(&self.pool_id, &user_id_for_srp),
+                &verifier,
+                &self.a,
+                &self.server,
+                &PasswordClaim {
+                    secret_block: &self.secret_block,
+                    timestamp: &self.timestamp,
+                    signature: &self.signature,
+                },
+                self.now_ms,
+            )
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sessions_are_bound_to_their_block() {
+        let key = [7u8; 32];
+        let session = block_session(&key, "block-a");
+        assert!(session.len() >= 20);
+        assert!(session_matches(&key, "block-a", &session));
+        assert!(!session_matches(&key, "block-b", &session));
+        assert!(!session_matches(&[8u8; 32], "block-a", &session));
+        assert!(!session_matches(&key, "block-a", "x"));
+    }
+}

@@ -1,0 +1,233 @@
+//! Issuing and redeeming codes. The functions that do the work are generic over the store
+//! so that the unit tests can run them on an in-memory store with a hand-moved clock; the
+//! public ones take the operation's [`Cx`].
+
+use crate::cx::{Clock, Rng};
+use crate::entities::ConfirmationCode;
+use crate::error::{Error, ErrorKind};
+use crate::ids::{new_uuid, random_from};
+use crate::store::{CodeStore, SecretStore, StoreError};
+use crate::Cx;
+
+use super::hash::{code_hash, code_key, same_hash};
+use super::{CodeSettings, Purpose};
+
+const DIGITS: &[u8] = b"0123456789";
+const CODE_LENGTH: usize = 6;
+
+/// A code as sent to the user. It never reaches a log: `Debug` shows no digits.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Code(String);
+
+impl Code {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Code(<redacted>)")
+    }
+}
+
+/// What the code functions need from a [`Cx`].
+pub(super) struct Env<'a, S: ?Sized> {
+    pub store: &'a S,
+    pub clock: &'a dyn Clock,
+    pub rng: &'a dyn Rng,
+    pub settings: &'a CodeSettings,
+}
+
+impl<'a> Env<'a, dyn crate::store::Store> {
+    pub fn of(cx: &'a Cx) -> Self {
+        Self {
+            store: cx.store.as_ref(),
+            clock: cx.clock.as_ref(),
+            rng: cx.rng.as_ref(),
+            settings: &cx.settings.codes,
+        }
+    }
+}
+
+pub(super) fn mismatch() -> Error {
+    Error::new(
+        ErrorKind::CodeMismatchException,
+        "Invalid verification code provided, please try again.",
+    )
+}
+
+pub(super) fn expired() -> Error {
+    Error::new(
+        ErrorKind::ExpiredCodeException,
+        "Invalid code provided, please request a code again.",
+    )
+}
+
+pub(super) fn limit_exceeded() -> Error {
+    Error::new(
+        ErrorKind::LimitExceededException,
+        "Attempt limit exceeded, please try after some time.",
+    )
+}
+
+fn millis(duration: std::time::Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+pub(super) async fn issue<S>(
+    env: &Env<'_, S>,
+    pool_id: &str,
+    sub: &str,
+    purpose: Purpose,
+    data: Option<&serde_json::Value>,
+) -> Result<Code, Error>
+where
+    S: CodeStore + SecretStore + ?Sized,
+{
+    let code = Code(random_from(env.rng, DIGITS, CODE_LENGTH));
+    let key = code_key(env.store, env.rng).await?;
+    let now = env.clock.now_ms();
+    let data = match data {
+        Some(value) => serde_json::to_string(value).map_err(Error::internal)?,
+        None => "null".to_owned(),
+    };
+    env.store
+        .put_code(&ConfirmationCode {
+            pool_id: pool_id.to_owned(),
+            sub: sub.to_owned(),
+            purpose: purpose.as_str().to_owned(),
+            code_hash: code_hash(&key, pool_id, sub, purpose.as_str(), code.as_str()),
+            created_ms: now,
+            expires_ms: now.saturating_add(millis(purpose.validity(env.settings))),
+            failed_attempts: 0,
+            data,
+        })
+        .await?;
+    Ok(code)
+}
+
+pub(super) async fn redeem<S>(
+    env: &Env<'_, S>,
+    pool_id: &str,
+    sub: &str,
+    purpose: Purpose,
+    presented: &str,
+) -> Result<ConfirmationCode, Error>
+where
+    S: CodeStore + SecretStore + ?Sized,
+{
+    let key = code_key(env.store, env.rng).await?;
+    let presented = code_hash(&key, pool_id, sub, purpose.as_str(), presented);
+    let Some(code) = env.store.get_code(pool_id, sub, purpose.as_str()).await? else {
+        return Err(expired());
+    };
+    if env.clock.now_ms() >= code.expires_ms {
+        env.store.delete_code(pool_id, sub, purpose.as_str()).await?;
+        return Err(expired());
+    }
+    if code.failed_attempts >= i64::from(env.settings.max_failed_attempts) {
+        return Err(limit_exceeded());
+    }
+    if !same_hash(&code.code_hash, &presented) {
+        count_failure(env.store, pool_id, sub, purpose).await?;
+        return Err(mismatch());
+    }
+    // Only the caller whose delete removed the row may act on the code.
+    if env.store.delete_code(pool_id, sub, purpose.as_str()).await? {
+        Ok(code)
+    } else {
+        Err(expired())
+    }
+}
+
+async fn count_failure<S>(store: &S, pool_id: &str, sub: &str, purpose: Purpose) -> Result<(), Error>
+where
+    S: CodeStore + ?Sized,
+{
+    match store.record_code_failure(pool_id, sub, purpose.as_str()).await {
+        // Replaced or redeemed meanwhile: the presented code was still wrong.
+        Ok(_) | Err(StoreError::NotFound) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The wrong-code path for a user that does not exist, doing the same work as for one that
+/// does (key, hash, a read and a counted failure), so that neither the answer nor its
+/// timing tells the two apart.
+pub(super) async fn reject_unknown<S>(
+    env: &Env<'_, S>,
+    pool_id: &str,
+    purpose: Purpose,
+    presented: &str,
+) -> Error
+where
+    S: CodeStore + SecretStore + ?Sized,
+{
+    let sub = new_uuid(env.rng);
+    let work = async {
+        let key = code_key(env.store, env.rng).await?;
+        let _ = code_hash(&key, pool_id, &sub, purpose.as_str(), presented);
+        let _ = env.store.get_code(pool_id, &sub, purpose.as_str()).await?;
+        count_failure(env.store, pool_id, &sub, purpose).await
+    };
+    match work.await {
+        Ok(()) => mismatch(),
+        Err(e) => e,
+    }
+}
+
+/// Issues a new code for `purpose`, replacing the user's earlier one; `data` is kept with
+/// it (the value being verified, say) and comes back from [`redeem_code`].
+pub async fn issue_code(
+    cx: &Cx,
+    pool_id: &str,
+    sub: &str,
+    purpose: Purpose,
+    data: Option<&serde_json::Value>,
+) -> Result<Code, Error> {
+    issue(&Env::of(cx), pool_id, sub, purpose, data).await
+}
+
+/// Checks `presented` against the user's code for `purpose` and uses it up:
+/// - no code, or expired → `ExpiredCodeException: Invalid code provided, please request a
+///   code again.`;
+/// - wrong → `CodeMismatchException: Invalid verification code provided, please try
+///   again.`, and the failure is counted;
+/// - after too many wrong codes → `LimitExceededException: Attempt limit exceeded, please
+///   try after some time.` whatever is presented, until a new code is issued;
+/// - right → the stored code (for its `data`), deleted so that it works once.
+pub async fn redeem_code(
+    cx: &Cx,
+    pool_id: &str,
+    sub: &str,
+    purpose: Purpose,
+    presented: &str,
+) -> Result<ConfirmationCode, Error> {
+    redeem(&Env::of(cx), pool_id, sub, purpose, presented).await
+}
+
+/// Puts back a code redeemed by this request, when what it authorised failed for a reason
+/// the user can correct (an alias taken, say), so that the same code can be presented
+/// again.
+pub async fn restore_code(cx: &Cx, code: &ConfirmationCode) -> Result<(), Error> {
+    Ok(cx.store.put_code(code).await?)
+}
+
+/// `CodeMismatchException` for a user that does not exist, after the same work a wrong
+/// code costs for one that does (PreventUserExistenceErrors).
+pub async fn reject_unknown_user(
+    cx: &Cx,
+    pool_id: &str,
+    purpose: Purpose,
+    presented: &str,
+) -> Error {
+    reject_unknown(&Env::of(cx), pool_id, purpose, presented).await
+}
+
+/// The `data` a code was issued with, if any.
+pub fn code_data(code: &ConfirmationCode) -> Option<serde_json::Value> {
+    serde_json::from_str::<serde_json::Value>(&code.data)
+        .ok()
+        .filter(|v| !v.is_null())
+}

@@ -1,0 +1,166 @@
+//! Sending a code and describing where it went (`CodeDeliveryDetailsType`, destination
+//! masked as Cognito masks it: `j***@e***`, `+*******0100`).
+//!
+//! monban sends no SMS. A code that could only go to a phone number is refused with
+//! `CodeDeliveryFailureException` before anything is stored or claimed as sent: no
+//! delivery is ever faked.
+
+use monban_wire::idp::{CodeDeliveryDetailsType, DeliveryMediumType, RecoveryOptionNameType};
+
+use crate::entities::{User, UserPool};
+use crate::error::{Error, ErrorKind};
+use crate::mail::Email;
+use crate::users::{
+    email_sender, is_email, is_phone_number, recovery_channel, sign_in_name, NameRules,
+    RecoveryChannel,
+};
+use crate::Cx;
+
+use super::book::{issue_code, Env};
+use super::hash::{code_key, simulation_bytes};
+use super::message::render_code_message;
+use super::Purpose;
+
+/// Where a code goes: the attribute (`email` or `phone_number`) and its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Destination<'a> {
+    /// `email` or `phone_number`.
+    pub attribute: &'a str,
+    pub value: &'a str,
+}
+
+/// Where a password-reset code goes: the channel the pool's `AccountRecoverySetting`
+/// chooses (`InvalidParameterException` when the user has no verified one). When that is
+/// the phone number but the setting also allows a verified email the user has, the email
+/// is used, since monban cannot text; a phone number alone is `CodeDeliveryFailureException`.
+pub fn recovery_destination<'a>(pool: &UserPool, user: &'a User) -> Result<Destination<'a>, Error> {
+    let value = |name: &str| user.attributes.get(name).map(String::as_str).unwrap_or_default();
+    let email = Destination {
+        attribute: "email",
+        value: value("email"),
+    };
+    match recovery_channel(pool, user)? {
+        RecoveryChannel::Email => Ok(email),
+        RecoveryChannel::PhoneNumber => {
+            let email_verified = !email.value.is_empty()
+                && user
+                    .attributes
+                    .get("email_verified")
+                    .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+            let email_allowed = pool
+                .config
+                .account_recovery_setting
+                .as_ref()
+                .and_then(|s| s.recovery_mechanisms.as_ref())
+                .filter(|m| !m.is_empty())
+                .is_none_or(|m| m.iter().any(|o| o.name == RecoveryOptionNameType::VerifiedEmail));
+            if email_verified && email_allowed {
+                Ok(email)
+            } else {
+                Err(sms_not_supported())
+            }
+        }
+    }
+}
+
+/// The error for a code that only an SMS could carry.
+pub fn sms_not_supported() -> Error {
+    Error::new(
+        ErrorKind::CodeDeliveryFailureException,
+        "Unable to deliver the code by SMS: this server does not send SMS messages. Use an \
+         email address for verification and recovery.",
+    )
+}
+
+/// Cognito's masking: the first character of the address and of its domain
+/// (`j***@e***`); for a phone number, every digit but the last four (`+*******0100`).
+pub fn mask_destination(attribute: &str, value: &str) -> String {
+    if attribute == "phone_number" {
+        let digits: Vec<char> = value.chars().filter(char::is_ascii_digit).collect();
+        let shown = digits.len().saturating_sub(4);
+        let mut masked = String::from("+");
+        masked.extend(std::iter::repeat_n('*', shown));
+        masked.extend(&digits[shown..]);
+        return masked;
+    }
+    let (local, domain) = value.split_once('@').unwrap_or((value, ""));
+    let first = |s: &str| s.chars().next().map(String::from).unwrap_or_default();
+    format!("{}***@{}***", first(local), first(domain))
+}
+
+fn details(attribute: &str, value: &str) -> CodeDeliveryDetailsType {
+    CodeDeliveryDetailsType {
+        attribute_name: Some(attribute.to_owned()),
+        delivery_medium: Some(if attribute == "phone_number" {
+            DeliveryMediumType::Sms
+        } else {
+            DeliveryMediumType::Email
+        }),
+        destination: Some(mask_destination(attribute, value)),
+    }
+}
+
+/// Issues a code for `purpose` (replacing the user's earlier one), emails it with the
+/// pool's verification template and says where it went. `data` is kept with the code.
+pub async fn send_code(
+    cx: &Cx,
+    pool: &UserPool,
+    user: &User,
+    purpose: Purpose,
+    to: Destination<'_>,
+    data: Option<&serde_json::Value>,
+) -> Result<CodeDeliveryDetailsType, Error> {
+    if to.attribute != "email" {
+        return Err(sms_not_supported());
+    }
+    let code = issue_code(cx, &pool.id, &user.sub, purpose, data).await?;
+    let name = sign_in_name(&NameRules::of(pool), &user.username, &user.attributes);
+    let message = render_code_message(pool, code.as_str(), &name);
+    let (from, reply_to) = email_sender(cx, pool);
+    cx.mailer
+        .send(Email {
+            pool_id: Some(pool.id.clone()),
+            to: to.value.to_owned(),
+            from,
+            reply_to,
+            subject: message.subject,
+            body: message.body,
+        })
+        .await
+        .map_err(|e| match e.kind {
+            ErrorKind::InternalErrorException => Error::new(
+                ErrorKind::CodeDeliveryFailureException,
+                "Unable to deliver the code by email.",
+            )
+            .with_source(e),
+            _ => e,
+        })?;
+    Ok(details(to.attribute, to.value))
+}
+
+/// The `CodeDeliveryDetails` answered for a user that does not exist (or cannot receive a
+/// code) when the client hides user existence: the name itself masked when it is an email
+/// or phone number, else a made-up address that stays the same for the same name. It
+/// costs what [`send_code`] costs in the store (the key read, a code-table read).
+pub async fn simulated_delivery(
+    cx: &Cx,
+    pool: &UserPool,
+    name: &str,
+) -> Result<CodeDeliveryDetailsType, Error> {
+    let env = Env::of(cx);
+    let key = code_key(env.store, env.rng).await?;
+    let _ = cx
+        .store
+        .get_code(&pool.id, &crate::ids::new_uuid(env.rng), Purpose::SignUp.as_str())
+        .await?;
+    if is_email(name) {
+        return Ok(details("email", name));
+    }
+    if is_phone_number(name) {
+        return Ok(details("phone_number", name));
+    }
+    let bytes = simulation_bytes(&key, &pool.id, name);
+    let letter = |b: u8| char::from(b'a' + b % 26);
+    let made_up = format!("{}@{}", letter(bytes[0]), letter(bytes[1]));
+    Ok(details("email", &made_up))
+}

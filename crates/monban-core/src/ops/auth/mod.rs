@@ -1,0 +1,12 @@
+//! Sign-in: InitiateAuth and RespondToAuthChallenge (public, authorised by the app client),
+//! and their admin (IAM) twins. The flows themselves live in [`crate::auth::flows`].
+
+mod admin_initiate_auth;
+mod admin_respond_to_auth_challenge;
+mod initiate_auth;
+mod respond_to_auth_challenge;
+
+pub use admin_initiate_auth::admin_initiate_auth;
+pub use admin_respond_to_auth_challenge::admin_respond_to_auth_challenge;
+pub use initiate_auth::initiate_auth;
+pub use respond_to_auth_challenge::respond_to_auth_challenge;

@@ -1,0 +1,37 @@
+//! GetTokensFromRefreshToken: new ID and access tokens from a refresh token (Amplify v6
+//! refreshes with it), and a new refresh token when the client rotates them.
+//! `ClientMetadata` is accepted and unused (no pre-token-generation trigger yet).
+
+use monban_wire::idp::{GetTokensFromRefreshTokenRequest, GetTokensFromRefreshTokenResponse};
+use monban_wire::ErrorKind;
+
+use super::client_secret::check_client_secret;
+use crate::auth::client::load_public_client;
+use crate::error::Error;
+use crate::tokens::{refresh, RefreshMode};
+use crate::{Caller, Cx};
+
+pub async fn get_tokens_from_refresh_token(
+    cx: &Cx,
+    _caller: Caller,
+    req: GetTokensFromRefreshTokenRequest,
+) -> Result<GetTokensFromRefreshTokenResponse, Error> {
+    let (pool, client) = load_public_client(cx, &req.client_id).await?;
+    check_client_secret(
+        &client,
+        req.client_secret.as_deref(),
+        ErrorKind::NotAuthorizedException,
+    )?;
+    let result = refresh(
+        cx,
+        &pool,
+        &client,
+        &req.refresh_token,
+        req.device_key.as_deref(),
+        RefreshMode::GetTokensFromRefreshToken,
+    )
+    .await?;
+    Ok(GetTokensFromRefreshTokenResponse {
+        authentication_result: Some(result),
+    })
+}

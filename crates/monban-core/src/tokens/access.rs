@@ -1,0 +1,100 @@
+//! Authenticating the access token of a self-service operation: the hot path. A
+//! signature check against a cached key, then one concurrent round of reads (family
+//! revocation, user, pool).
+
+use serde::Deserialize;
+
+use super::issuer::pool_of_issuer;
+use super::jwt;
+use super::keys::{verification_key, TokenUse};
+use super::USER_ADMIN_SCOPE;
+use crate::entities::{User, UserPool};
+use crate::error::Error;
+use crate::store::StoreError;
+use crate::Cx;
+
+/// Who an access token speaks for, once checked.
+#[derive(Debug, Clone)]
+pub struct AccessContext {
+    pub pool: UserPool,
+    pub user: User,
+    /// The app client the token was issued to.
+    pub client_id: String,
+    pub claims: AccessClaims,
+}
+
+/// The claims of an access token that operations may need.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AccessClaims {
+    pub sub: String,
+    pub iss: String,
+    pub client_id: String,
+    pub token_use: String,
+    #[serde(default)]
+    pub scope: String,
+    pub auth_time: i64,
+    pub iat: i64,
+    pub exp: i64,
+    pub jti: String,
+    /// The token family: what RevokeToken and GlobalSignOut revoke.
+    pub origin_jti: String,
+    #[serde(default)]
+    pub event_id: Option<String>,
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub device_key: Option<String>,
+}
+
+/// Checks an access token as Cognito's user API does and returns its pool, user and
+/// claims. `NotAuthorizedException` with `Invalid Access Token` (malformed, not RS256,
+/// unknown issuer or key, bad signature, not an access token), `Access Token has
+/// expired`, `Access Token does not have required scopes`, `Access Token has been
+/// revoked` (RevokeToken, GlobalSignOut, a deleted user), `User is disabled.`.
+pub async fn authenticate_access_token(cx: &Cx, token: &str) -> Result<AccessContext, Error> {
+    let invalid = || Error::not_authorized("Invalid Access Token");
+    let jws = jwt::parse(token).ok_or_else(invalid)?;
+    let claims: AccessClaims = serde_json::from_slice(&jws.payload).map_err(|_| invalid())?;
+    let pool_id = pool_of_issuer(&cx.settings, &claims.iss).ok_or_else(invalid)?;
+    let key = verification_key(cx, pool_id, &jws.kid, TokenUse::Access)
+        .await?
+        .ok_or_else(invalid)?;
+    if !jws.verified_by(&key) || claims.token_use != "access" {
+        return Err(invalid());
+    }
+    if claims.exp.saturating_mul(1000) <= cx.now_ms() {
+        return Err(Error::not_authorized("Access Token has expired"));
+    }
+    if !claims.scope.split(' ').any(|s| s == USER_ADMIN_SCOPE) {
+        return Err(Error::not_authorized(
+            "Access Token does not have required scopes",
+        ));
+    }
+    let (revoked, user, pool) = tokio::join!(
+        cx.store.token_family_revoked_at(pool_id, &claims.origin_jti),
+        cx.store.get_user_by_sub(pool_id, &claims.sub),
+        cx.store.get_user_pool(pool_id),
+    );
+    let revoked_error = || Error::not_authorized("Access Token has been revoked");
+    let family_revoked = match revoked {
+        Ok(at) => at.is_some(),
+        // An unknown family (its user was deleted, say) counts as revoked.
+        Err(StoreError::NotFound) => true,
+        Err(e) => return Err(e.into()),
+    };
+    let (Some(user), Some(pool)) = (user?, pool?) else {
+        return Err(revoked_error());
+    };
+    if family_revoked {
+        return Err(revoked_error());
+    }
+    if !user.enabled {
+        return Err(Error::not_authorized("User is disabled."));
+    }
+    Ok(AccessContext {
+        pool,
+        user,
+        client_id: claims.client_id.clone(),
+        claims,
+    })
+}
