@@ -4,7 +4,7 @@
 
 use axum::response::Response;
 use monban_core::ops::{
-    app_clients, groups, self_service, sign_up, tokens, user_pools, users,
+    app_clients, auth, groups, self_service, sign_up, tokens, user_pools, users,
 };
 use monban_core::{Caller, Cx, Error, Iam};
 use monban_wire::schema::Operation;
@@ -99,6 +99,11 @@ async fn user_pool_api(c: Call<'_>) -> Result<Response, Error> {
         "ForgotPassword" => c.public(sign_up::forgot_password).await,
         "ResendConfirmationCode" => c.public(sign_up::resend_confirmation_code).await,
         "SignUp" => c.public(sign_up::sign_up).await,
+        // Sign-in
+        "AdminInitiateAuth" => c.iam(auth::admin_initiate_auth).await,
+        "AdminRespondToAuthChallenge" => c.iam(auth::admin_respond_to_auth_challenge).await,
+        "InitiateAuth" => c.public(auth::initiate_auth).await,
+        "RespondToAuthChallenge" => c.public(auth::respond_to_auth_challenge).await,
         _ => Err(not_implemented(c.op)),
     }
 }

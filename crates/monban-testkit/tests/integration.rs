@@ -14,7 +14,9 @@ mod integration {
     mod groups;
     mod list_users;
     mod protocol;
+    mod sign_in;
     mod self_service;
+    mod tokens;
     mod sign_up;
     mod user_pools;
     mod users;

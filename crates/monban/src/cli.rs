@@ -126,6 +126,24 @@ pub struct SettingsArgs {
     /// `iss` of tokens: monban ({public_url}/{poolId}) or aws (https://cognito-idp.{region}.amazonaws.com/{poolId}) [env: MONBAN_ISSUER_STYLE] [default: monban]
     #[arg(long, global = true, value_enum)]
     pub issuer_style: Option<IssuerStyleName>,
+    /// Lifetime of sign-up codes [env: MONBAN_SIGN_UP_CODE_VALIDITY_SECS] [default: 86400]
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub sign_up_code_validity_secs: Option<u64>,
+    /// Lifetime of attribute verification codes [env: MONBAN_VERIFICATION_CODE_VALIDITY_SECS] [default: 86400]
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub verification_code_validity_secs: Option<u64>,
+    /// Lifetime of password-reset codes [env: MONBAN_RESET_CODE_VALIDITY_SECS] [default: 3600]
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub reset_code_validity_secs: Option<u64>,
+    /// Wrong codes accepted before a code is dead [env: MONBAN_CODE_MAX_ATTEMPTS] [default: 5]
+    #[arg(long, global = true, value_name = "N")]
+    pub code_max_attempts: Option<u32>,
+    /// Failed sign-ins before the first lockout [env: MONBAN_LOCKOUT_FREE_FAILURES] [default: 5]
+    #[arg(long, global = true, value_name = "N")]
+    pub lockout_free_failures: Option<u32>,
+    /// Longest sign-in lockout, and the quiet time that forgets failures [env: MONBAN_LOCKOUT_MAX_SECS] [default: 900]
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub lockout_max_secs: Option<u64>,
     /// Accept any SigV4 signature. For local development only, never in production [env: MONBAN_DEV]
     #[arg(long, global = true)]
     pub dev: bool,
@@ -153,6 +171,12 @@ impl SettingsArgs {
             argon2_iterations: self.argon2_iterations,
             argon2_parallelism: self.argon2_parallelism,
             issuer_style: self.issuer_style,
+            sign_up_code_validity_secs: self.sign_up_code_validity_secs,
+            verification_code_validity_secs: self.verification_code_validity_secs,
+            reset_code_validity_secs: self.reset_code_validity_secs,
+            code_max_attempts: self.code_max_attempts,
+            lockout_free_failures: self.lockout_free_failures,
+            lockout_max_secs: self.lockout_max_secs,
         }
     }
 }

@@ -114,7 +114,9 @@ mod tests {
         assert_eq!(e.kind, ErrorKind::NotAuthorizedException);
         assert_eq!(
             e.message,
-            format!("Client {CLIENT_ID} is configured with secret but SECRET_HASH was not received")
+            format!(
+                "Client {CLIENT_ID} is configured with secret but SECRET_HASH was not received"
+            )
         );
         let good = secret_hash(SECRET, "alice", CLIENT_ID);
         assert_eq!(good, "ZlzLKRF0Yczf15mIG60LmoQP66/YXhu6oZgf9EThX/s=");

@@ -123,7 +123,9 @@ where
         return Err(expired());
     };
     if env.clock.now_ms() >= code.expires_ms {
-        env.store.delete_code(pool_id, sub, purpose.as_str()).await?;
+        env.store
+            .delete_code(pool_id, sub, purpose.as_str())
+            .await?;
         return Err(expired());
     }
     if code.failed_attempts >= i64::from(env.settings.max_failed_attempts) {
@@ -134,18 +136,30 @@ where
         return Err(mismatch());
     }
     // Only the caller whose delete removed the row may act on the code.
-    if env.store.delete_code(pool_id, sub, purpose.as_str()).await? {
+    if env
+        .store
+        .delete_code(pool_id, sub, purpose.as_str())
+        .await?
+    {
         Ok(code)
     } else {
         Err(expired())
     }
 }
 
-async fn count_failure<S>(store: &S, pool_id: &str, sub: &str, purpose: Purpose) -> Result<(), Error>
+async fn count_failure<S>(
+    store: &S,
+    pool_id: &str,
+    sub: &str,
+    purpose: Purpose,
+) -> Result<(), Error>
 where
     S: CodeStore + ?Sized,
 {
-    match store.record_code_failure(pool_id, sub, purpose.as_str()).await {
+    match store
+        .record_code_failure(pool_id, sub, purpose.as_str())
+        .await
+    {
         // Replaced or redeemed meanwhile: the presented code was still wrong.
         Ok(_) | Err(StoreError::NotFound) => Ok(()),
         Err(e) => Err(e.into()),

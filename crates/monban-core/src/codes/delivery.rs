@@ -34,7 +34,12 @@ pub struct Destination<'a> {
 /// the phone number but the setting also allows a verified email the user has, the email
 /// is used, since monban cannot text; a phone number alone is `CodeDeliveryFailureException`.
 pub fn recovery_destination<'a>(pool: &UserPool, user: &'a User) -> Result<Destination<'a>, Error> {
-    let value = |name: &str| user.attributes.get(name).map(String::as_str).unwrap_or_default();
+    let value = |name: &str| {
+        user.attributes
+            .get(name)
+            .map(String::as_str)
+            .unwrap_or_default()
+    };
     let email = Destination {
         attribute: "email",
         value: value("email"),
@@ -53,7 +58,10 @@ pub fn recovery_destination<'a>(pool: &UserPool, user: &'a User) -> Result<Desti
                 .as_ref()
                 .and_then(|s| s.recovery_mechanisms.as_ref())
                 .filter(|m| !m.is_empty())
-                .is_none_or(|m| m.iter().any(|o| o.name == RecoveryOptionNameType::VerifiedEmail));
+                .is_none_or(|m| {
+                    m.iter()
+                        .any(|o| o.name == RecoveryOptionNameType::VerifiedEmail)
+                });
             if email_verified && email_allowed {
                 Ok(email)
             } else {
@@ -151,7 +159,11 @@ pub async fn simulated_delivery(
     let key = code_key(env.store, env.rng).await?;
     let _ = cx
         .store
-        .get_code(&pool.id, &crate::ids::new_uuid(env.rng), Purpose::SignUp.as_str())
+        .get_code(
+            &pool.id,
+            &crate::ids::new_uuid(env.rng),
+            Purpose::SignUp.as_str(),
+        )
         .await?;
     if is_email(name) {
         return Ok(details("email", name));

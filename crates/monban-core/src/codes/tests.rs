@@ -41,9 +41,19 @@ impl CodeStore for Memory {
         sub: &str,
         purpose: &str,
     ) -> StoreResult<Option<ConfirmationCode>> {
-        Ok(self.codes.lock().unwrap().get(&id(pool_id, sub, purpose)).cloned())
+        Ok(self
+            .codes
+            .lock()
+            .unwrap()
+            .get(&id(pool_id, sub, purpose))
+            .cloned())
     }
-    async fn record_code_failure(&self, pool_id: &str, sub: &str, purpose: &str) -> StoreResult<i64> {
+    async fn record_code_failure(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        purpose: &str,
+    ) -> StoreResult<i64> {
         let mut codes = self.codes.lock().unwrap();
         let code = codes
             .get_mut(&id(pool_id, sub, purpose))
@@ -143,7 +153,12 @@ async fn a_code_is_six_digits_stored_only_as_a_keyed_hash() {
     assert_eq!(code.as_str().len(), 6);
     assert!(code.as_str().bytes().all(|b| b.is_ascii_digit()));
     assert_eq!(format!("{code:?}"), "Code(<redacted>)");
-    let stored = f.store.get_code(POOL, SUB, "sign_up").await.unwrap().unwrap();
+    let stored = f
+        .store
+        .get_code(POOL, SUB, "sign_up")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.code_hash.len(), 64);
     assert!(!stored.code_hash.contains(code.as_str()));
     assert!(!format!("{stored:?}").contains(&stored.code_hash));
@@ -161,7 +176,10 @@ async fn a_right_code_works_once() {
     assert_eq!(redeemed.sub, SUB);
     let (k, message) = kind(f.redeem(Purpose::SignUp, code.as_str()).await);
     assert_eq!(k, ErrorKind::ExpiredCodeException);
-    assert_eq!(message, "Invalid code provided, please request a code again.");
+    assert_eq!(
+        message,
+        "Invalid code provided, please request a code again."
+    );
 }
 
 #[tokio::test]
@@ -175,8 +193,11 @@ async fn no_code_is_an_expired_code() {
 async fn codes_expire_with_their_purpose_s_lifetime() {
     let f = Fixture::new();
     let reset = f.issue(Purpose::ForgotPassword).await;
-    f.clock.advance(Duration::from_secs(3600) - Duration::from_millis(1));
-    f.redeem(Purpose::ForgotPassword, reset.as_str()).await.unwrap();
+    f.clock
+        .advance(Duration::from_secs(3600) - Duration::from_millis(1));
+    f.redeem(Purpose::ForgotPassword, reset.as_str())
+        .await
+        .unwrap();
 
     let reset = f.issue(Purpose::ForgotPassword).await;
     let sign_up = f.issue(Purpose::SignUp).await;
@@ -184,7 +205,12 @@ async fn codes_expire_with_their_purpose_s_lifetime() {
     let (k, _) = kind(f.redeem(Purpose::ForgotPassword, reset.as_str()).await);
     assert_eq!(k, ErrorKind::ExpiredCodeException);
     // An expired code is gone; the sign-up code lives a day.
-    assert!(f.store.get_code(POOL, SUB, "forgot_password").await.unwrap().is_none());
+    assert!(f
+        .store
+        .get_code(POOL, SUB, "forgot_password")
+        .await
+        .unwrap()
+        .is_none());
     f.clock.advance(Duration::from_secs(22 * 3600));
     f.redeem(Purpose::SignUp, sign_up.as_str()).await.unwrap();
 
@@ -211,14 +237,25 @@ async fn wrong_codes_are_counted_and_then_the_code_is_dead() {
     for attempt in 1..=5 {
         let (k, message) = kind(f.redeem(Purpose::SignUp, &wrong(&code)).await);
         assert_eq!(k, ErrorKind::CodeMismatchException, "attempt {attempt}");
-        assert_eq!(message, "Invalid verification code provided, please try again.");
-        let stored = f.store.get_code(POOL, SUB, "sign_up").await.unwrap().unwrap();
+        assert_eq!(
+            message,
+            "Invalid verification code provided, please try again."
+        );
+        let stored = f
+            .store
+            .get_code(POOL, SUB, "sign_up")
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(stored.failed_attempts, attempt);
     }
     // Even the right code no longer works.
     let (k, message) = kind(f.redeem(Purpose::SignUp, code.as_str()).await);
     assert_eq!(k, ErrorKind::LimitExceededException);
-    assert_eq!(message, "Attempt limit exceeded, please try after some time.");
+    assert_eq!(
+        message,
+        "Attempt limit exceeded, please try after some time."
+    );
     // A new code starts afresh.
     let fresh = f.issue(Purpose::SignUp).await;
     f.redeem(Purpose::SignUp, fresh.as_str()).await.unwrap();
@@ -255,7 +292,12 @@ async fn a_code_is_bound_to_its_user_and_purpose() {
     let (k, _) = kind(f.redeem(Purpose::VerifyPhoneNumber, code.as_str()).await);
     assert_eq!(k, ErrorKind::ExpiredCodeException);
     // The same digits stored for another user do not match this user's hash.
-    let mut stolen = f.store.get_code(POOL, SUB, "verify:email").await.unwrap().unwrap();
+    let mut stolen = f
+        .store
+        .get_code(POOL, SUB, "verify:email")
+        .await
+        .unwrap()
+        .unwrap();
     stolen.sub = "other".to_owned();
     f.store.put_code(&stolen).await.unwrap();
     let other = redeem(&f.env(), POOL, "other", Purpose::VerifyEmail, code.as_str()).await;
@@ -289,7 +331,10 @@ async fn unknown_users_get_a_mismatch() {
 fn destinations_are_masked_as_cognito_masks_them() {
     assert_eq!(mask_destination("email", "jane@example.com"), "j***@e***");
     assert_eq!(mask_destination("email", "é@ü.de"), "é***@ü***");
-    assert_eq!(mask_destination("phone_number", "+15555550100"), "+*******0100");
+    assert_eq!(
+        mask_destination("phone_number", "+15555550100"),
+        "+*******0100"
+    );
     assert_eq!(mask_destination("phone_number", "+12"), "+12");
 }
 
@@ -299,11 +344,20 @@ fn purposes_and_their_lifetimes() {
     assert_eq!(Purpose::SignUp.as_str(), "sign_up");
     assert_eq!(Purpose::ForgotPassword.as_str(), "forgot_password");
     assert_eq!(Purpose::verify("email"), Some(Purpose::VerifyEmail));
-    assert_eq!(Purpose::verify("phone_number").unwrap().as_str(), "verify:phone_number");
+    assert_eq!(
+        Purpose::verify("phone_number").unwrap().as_str(),
+        "verify:phone_number"
+    );
     assert_eq!(Purpose::verify("name"), None);
     assert_eq!(Purpose::SignUp.validity(&s), Duration::from_secs(86_400));
-    assert_eq!(Purpose::VerifyEmail.validity(&s), Duration::from_secs(86_400));
-    assert_eq!(Purpose::ForgotPassword.validity(&s), Duration::from_secs(3_600));
+    assert_eq!(
+        Purpose::VerifyEmail.validity(&s),
+        Duration::from_secs(86_400)
+    );
+    assert_eq!(
+        Purpose::ForgotPassword.validity(&s),
+        Duration::from_secs(3_600)
+    );
 }
 
 #[test]
@@ -317,7 +371,10 @@ fn messages_use_the_pool_s_template_then_the_legacy_fields_then_the_default() {
     pool.config.email_verification_message = Some("Legacy {####} for {username}".to_owned());
     pool.config.email_verification_subject = Some("Legacy subject".to_owned());
     let m = render_code_message(&pool, "123456", "jane");
-    assert_eq!((m.subject.as_str(), m.body.as_str()), ("Legacy subject", "Legacy 123456 for jane"));
+    assert_eq!(
+        (m.subject.as_str(), m.body.as_str()),
+        ("Legacy subject", "Legacy 123456 for jane")
+    );
 
     pool.config.verification_message_template = Some(VerificationMessageTemplateType {
         email_message: Some("Hello {username}, your code: {####}".to_owned()),

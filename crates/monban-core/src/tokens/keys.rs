@@ -140,7 +140,7 @@ pub(crate) async fn signing_key(
             .into_iter()
             .filter(|u| !keys.keys.iter().any(|k| k.token_use == *u))
             .collect();
-        create_keys(cx, pool_id, &missing).await?;
+        create_keys(cx, pool_id, &missing, cx.now_ms()).await?;
         keys = reload(cx, pool_id, Some(&keys)).await?;
     }
     pick_signing_key(&keys.keys, token_use, cx.now_ms())
@@ -174,20 +174,34 @@ pub(crate) async fn verification_key(
 /// with the old ones verify until they expire, and the JWKS lists old and new.
 pub async fn rotate_keys(cx: &Cx, pool_id: &str) -> Result<Vec<String>, Error> {
     load_pool(cx, pool_id).await?;
-    let kids = create_keys(cx, pool_id, &TokenUse::ALL).await?;
+    // Strictly newer than every existing key, even within the same millisecond, so that
+    // "newest" is never a tie.
+    let existing = reload(cx, pool_id, cx.keys.get(pool_id).as_deref()).await?;
+    let created_ms = existing
+        .keys
+        .first()
+        .map_or(cx.now_ms(), |newest| cx.now_ms().max(newest.created_ms + 1));
+    let kids = create_keys(cx, pool_id, &TokenUse::ALL, created_ms).await?;
     cx.keys.forget(pool_id);
     Ok(kids)
 }
 
-/// The pool's JSON Web Key Set: every live key of both uses, newest first. A pool's keys
-/// are created here if it has none yet, so verifiers can fetch them before any sign-in.
+/// The pool's JSON Web Key Set: every live key of both uses, newest first. Always read
+/// from the store (verifiers fetch it rarely, and right after meeting a new `kid`, which
+/// another node may have just created). A pool's keys are created here if it has none
+/// yet, so verifiers can fetch them before any sign-in.
 pub async fn jwks(cx: &Cx, pool_id: &str) -> Result<serde_json::Value, Error> {
-    let cached = cx.keys.get(pool_id);
-    if cached.is_none_or(|k| k.keys.is_empty()) {
+    let mut keys = reload(cx, pool_id, cx.keys.get(pool_id).as_deref()).await?;
+    if keys.keys.is_empty() {
         load_pool(cx, pool_id).await?;
     }
-    signing_key(cx, pool_id, TokenUse::Id).await?;
-    let keys = current(cx, pool_id).await?;
+    if TokenUse::ALL
+        .iter()
+        .any(|u| !keys.keys.iter().any(|k| k.token_use == *u))
+    {
+        signing_key(cx, pool_id, TokenUse::Id).await?;
+        keys = current(cx, pool_id).await?;
+    }
     let now = cx.now_ms();
     let jwks: Vec<serde_json::Value> = live_keys(&keys.keys, now)
         .map(|k| k.jwk())
@@ -229,8 +243,14 @@ async fn reload(
     Ok(keys)
 }
 
-/// Generates and stores one new key per use; returns the new kids.
-async fn create_keys(cx: &Cx, pool_id: &str, uses: &[TokenUse]) -> Result<Vec<String>, Error> {
+/// Generates and stores one new key per use, created at `created_ms`; returns the new
+/// kids.
+async fn create_keys(
+    cx: &Cx,
+    pool_id: &str,
+    uses: &[TokenUse],
+    created_ms: i64,
+) -> Result<Vec<String>, Error> {
     let mut kids = Vec::with_capacity(uses.len());
     for token_use in uses {
         // RSA key generation takes tens of milliseconds: keep it off the async workers.
@@ -251,7 +271,7 @@ async fn create_keys(cx: &Cx, pool_id: &str, uses: &[TokenUse]) -> Result<Vec<St
             kid: STANDARD.encode(kid_bytes),
             token_use: token_use.as_str().to_owned(),
             private_key_der: der,
-            created_ms: cx.now_ms(),
+            created_ms,
         };
         match cx.store.insert_signing_key(&key).await {
             Ok(()) => kids.push(key.kid),

@@ -10,8 +10,7 @@ use monban_testkit::idp::types::{
     AccountRecoverySettingType, AdminCreateUserConfigType, AliasAttributeType, AttributeType,
     AuthFlowType, DeliveryMediumType, ExplicitAuthFlowsType, PreventUserExistenceErrorTypes,
     RecoveryOptionNameType, RecoveryOptionType, SchemaAttributeType, UserPoolClientType,
-    UserStatusType, UsernameAttributeType, VerificationMessageTemplateType,
-    VerifiedAttributeType,
+    UserStatusType, UsernameAttributeType, VerificationMessageTemplateType, VerifiedAttributeType,
 };
 use monban_testkit::idp::Client;
 use monban_testkit::{each_backend, expect_code, service_error, unique_name, TestApp};
@@ -259,7 +258,9 @@ async fn sign_up_checks_the_pool_s_rules() {
             attempt("weak", "password", vec![]).await,
             "InvalidPasswordException",
         );
-        assert!(err.message.starts_with("Password did not conform with policy"));
+        assert!(err
+            .message
+            .starts_with("Password did not conform with policy"));
         expect_code(
             attempt("bad", PASSWORD, vec![attr("email", "not-an-email")]).await,
             "InvalidParameterException",
@@ -273,7 +274,10 @@ async fn sign_up_checks_the_pool_s_rules() {
             attempt(
                 "sneaky",
                 PASSWORD,
-                vec![attr("email", "s@example.com"), attr("email_verified", "true")],
+                vec![
+                    attr("email", "s@example.com"),
+                    attr("email_verified", "true"),
+                ],
             )
             .await,
             "NotAuthorizedException",
@@ -348,7 +352,8 @@ async fn required_attributes_and_admin_only_pools() {
             "InvalidParameterException",
         );
         assert!(
-            err.message.contains("family_name: The attribute is required"),
+            err.message
+                .contains("family_name: The attribute is required"),
             "{}",
             err.message
         );
@@ -468,7 +473,10 @@ async fn email_as_username() {
                 .await,
             "UsernameExistsException",
         );
-        assert_eq!(err.message, "An account with the given email already exists.");
+        assert_eq!(
+            err.message,
+            "An account with the given email already exists."
+        );
         confirm(
             &app,
             &client,
@@ -615,7 +623,13 @@ async fn sign_up_codes_expire_and_die_after_too_many_wrong_tries() {
             .send()
             .await
             .unwrap();
-        confirm(&app, &client, "guess", &last_code(&app, "guess@example.com")).await;
+        confirm(
+            &app,
+            &client,
+            "guess",
+            &last_code(&app, "guess@example.com"),
+        )
+        .await;
     })
     .await;
 }
@@ -649,9 +663,16 @@ async fn forgot_password_and_confirm() {
                 .send()
         };
         let err = expect_code(reset(&code, "weakpass").await, "InvalidPasswordException");
-        assert!(err.message.starts_with("Password did not conform with policy"));
-        expect_code(reset(&other_code(&code), NEW_PASSWORD).await, "CodeMismatchException");
-        reset(&code, NEW_PASSWORD).await.expect("ConfirmForgotPassword");
+        assert!(err
+            .message
+            .starts_with("Password did not conform with policy"));
+        expect_code(
+            reset(&other_code(&code), NEW_PASSWORD).await,
+            "CodeMismatchException",
+        );
+        reset(&code, NEW_PASSWORD)
+            .await
+            .expect("ConfirmForgotPassword");
         // A code works once.
         expect_code(reset(&code, NEW_PASSWORD).await, "ExpiredCodeException");
         assert_eq!(
@@ -1106,9 +1127,15 @@ async fn confirming_a_taken_alias_needs_force_alias_creation() {
         confirm_with(Some(true)).await.expect("ForceAliasCreation");
         let second = get_user(&idp, &pool, "second").await;
         assert_eq!(second.status, Some(UserStatusType::Confirmed));
-        assert_eq!(attr_value(&second.attributes, "email_verified"), Some("true"));
+        assert_eq!(
+            attr_value(&second.attributes, "email_verified"),
+            Some("true")
+        );
         let first = get_user(&idp, &pool, "first").await;
-        assert_eq!(attr_value(&first.attributes, "email_verified"), Some("false"));
+        assert_eq!(
+            attr_value(&first.attributes, "email_verified"),
+            Some("false")
+        );
         // The alias now names the second user.
         let by_alias = idp
             .admin_get_user()

@@ -39,6 +39,34 @@ pub struct FileConfig {
     pub log: Option<LogFile>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub argon2: Option<Argon2File>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub codes: Option<CodesFile>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lockout: Option<LockoutFile>,
+}
+
+/// Failed sign-in lockout: free failures, then lockouts doubling from 1 s up to the cap.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LockoutFile {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub free_failures: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_secs: Option<u64>,
+}
+
+/// Lifetimes (seconds) and attempt limit of confirmation and reset codes.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodesFile {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sign_up_validity_secs: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification_validity_secs: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reset_validity_secs: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_attempts: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -109,6 +137,8 @@ impl FileConfig {
         let smtp = self.smtp.unwrap_or_default();
         let log = self.log.unwrap_or_default();
         let argon2 = self.argon2.unwrap_or_default();
+        let codes = self.codes.unwrap_or_default();
+        let lockout = self.lockout.unwrap_or_default();
         Layer {
             listen: self.listen,
             public_url: self.public_url,
@@ -129,6 +159,12 @@ impl FileConfig {
             argon2_iterations: argon2.iterations,
             argon2_parallelism: argon2.parallelism,
             issuer_style: self.issuer_style,
+            sign_up_code_validity_secs: codes.sign_up_validity_secs,
+            verification_code_validity_secs: codes.verification_validity_secs,
+            reset_code_validity_secs: codes.reset_validity_secs,
+            code_max_attempts: codes.max_attempts,
+            lockout_free_failures: lockout.free_failures,
+            lockout_max_secs: lockout.max_secs,
         }
     }
 }

@@ -60,6 +60,12 @@ pub struct Layer {
     pub argon2_iterations: Option<u32>,
     pub argon2_parallelism: Option<u32>,
     pub issuer_style: Option<IssuerStyleName>,
+    pub sign_up_code_validity_secs: Option<u64>,
+    pub verification_code_validity_secs: Option<u64>,
+    pub reset_code_validity_secs: Option<u64>,
+    pub code_max_attempts: Option<u32>,
+    pub lockout_free_failures: Option<u32>,
+    pub lockout_max_secs: Option<u64>,
 }
 
 impl Layer {
@@ -85,6 +91,18 @@ impl Layer {
             argon2_iterations: self.argon2_iterations.or(lower.argon2_iterations),
             argon2_parallelism: self.argon2_parallelism.or(lower.argon2_parallelism),
             issuer_style: self.issuer_style.or(lower.issuer_style),
+            sign_up_code_validity_secs: self
+                .sign_up_code_validity_secs
+                .or(lower.sign_up_code_validity_secs),
+            verification_code_validity_secs: self
+                .verification_code_validity_secs
+                .or(lower.verification_code_validity_secs),
+            reset_code_validity_secs: self
+                .reset_code_validity_secs
+                .or(lower.reset_code_validity_secs),
+            code_max_attempts: self.code_max_attempts.or(lower.code_max_attempts),
+            lockout_free_failures: self.lockout_free_failures.or(lower.lockout_free_failures),
+            lockout_max_secs: self.lockout_max_secs.or(lower.lockout_max_secs),
         }
     }
 
@@ -145,6 +163,24 @@ impl Layer {
                     );
                 }
                 "RUST_LOG" => rust_log = Some(value),
+                "MONBAN_SIGN_UP_CODE_VALIDITY_SECS" => {
+                    layer.sign_up_code_validity_secs = Some(parse_number(&name, &value)?);
+                }
+                "MONBAN_VERIFICATION_CODE_VALIDITY_SECS" => {
+                    layer.verification_code_validity_secs = Some(parse_number(&name, &value)?);
+                }
+                "MONBAN_RESET_CODE_VALIDITY_SECS" => {
+                    layer.reset_code_validity_secs = Some(parse_number(&name, &value)?);
+                }
+                "MONBAN_CODE_MAX_ATTEMPTS" => {
+                    layer.code_max_attempts = Some(parse_number(&name, &value)?);
+                }
+                "MONBAN_LOCKOUT_FREE_FAILURES" => {
+                    layer.lockout_free_failures = Some(parse_number(&name, &value)?);
+                }
+                "MONBAN_LOCKOUT_MAX_SECS" => {
+                    layer.lockout_max_secs = Some(parse_number(&name, &value)?);
+                }
                 "MONBAN_ARGON2_MEMORY_KIB" => {
                     layer.argon2_memory_kib = Some(parse_number(&name, &value)?);
                 }

@@ -116,6 +116,10 @@ pub struct Settings {
     pub log: LogSettings,
     pub argon2: HashParams,
     pub issuer_style: IssuerStyleName,
+    /// Lifetimes and attempt limit of confirmation and reset codes.
+    pub codes: monban_core::codes::CodeSettings,
+    /// Failed sign-in lockout thresholds.
+    pub lockout: monban_core::auth::flows::LockoutSettings,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,6 +166,8 @@ impl Settings {
                 IssuerStyleName::Monban => monban_core::IssuerStyle::Monban,
                 IssuerStyleName::Aws => monban_core::IssuerStyle::Aws,
             },
+            codes: self.codes,
+            lockout: self.lockout,
             ..monban_core::Settings::default()
         }
     }

@@ -1,7 +1,9 @@
 //! Settings as they may be shown: secrets (admin secrets, the SMTP password, a password in
 //! the database URL) replaced, so `config check` output and logs can be shared.
 
-use super::file::{Argon2File, FileConfig, LogFile, SmtpFile, FILE_VERSION};
+use super::file::{
+    Argon2File, CodesFile, FileConfig, LockoutFile, LogFile, SmtpFile, FILE_VERSION,
+};
 use super::{AdminKeySetting, Settings};
 
 pub const REDACTED: &str = "<redacted>";
@@ -80,6 +82,18 @@ pub fn to_toml(settings: &Settings) -> anyhow::Result<String> {
             memory_kib: Some(settings.argon2.memory_kib),
             iterations: Some(settings.argon2.iterations),
             parallelism: Some(settings.argon2.parallelism),
+        }),
+        codes: Some(CodesFile {
+            sign_up_validity_secs: Some(settings.codes.sign_up_validity.as_secs()),
+            verification_validity_secs: Some(
+                settings.codes.attribute_verification_validity.as_secs(),
+            ),
+            reset_validity_secs: Some(settings.codes.forgot_password_validity.as_secs()),
+            max_attempts: Some(settings.codes.max_failed_attempts),
+        }),
+        lockout: Some(LockoutFile {
+            free_failures: Some(settings.lockout.free_failures),
+            max_secs: Some(u64::try_from(settings.lockout.max_lockout_ms / 1000).unwrap_or(0)),
         }),
     };
     Ok(toml::to_string(&file)?)

@@ -36,6 +36,8 @@ pub fn resolve(layer: Layer, config_file: Option<PathBuf>) -> anyhow::Result<Set
     let defaults = monban_core::Settings::default();
     let mut smtp_problems = Vec::new();
     let smtp = resolve_smtp(&layer, &mut smtp_problems);
+    let codes = resolve_codes(&layer, &mut problems);
+    let lockout = resolve_lockout(&layer, &mut problems);
 
     let listen = layer.listen.unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
     if let Err(e) = check_listen(&listen) {
@@ -151,7 +153,73 @@ pub fn resolve(layer: Layer, config_file: Option<PathBuf>) -> anyhow::Result<Set
         log,
         argon2,
         issuer_style: layer.issuer_style.unwrap_or_default(),
+        codes,
+        lockout,
     })
+}
+
+/// Lockout thresholds, Cognito's where not given; a cap of zero (no lockout) is refused.
+fn resolve_lockout(
+    layer: &Layer,
+    problems: &mut Vec<String>,
+) -> monban_core::auth::flows::LockoutSettings {
+    let defaults = monban_core::auth::flows::LockoutSettings::default();
+    let max_lockout_ms = match layer.lockout_max_secs {
+        Some(0) => {
+            problems.push("lockout_max_secs: at least 1".to_owned());
+            defaults.max_lockout_ms
+        }
+        Some(secs) => i64::try_from(secs.saturating_mul(1000)).unwrap_or(i64::MAX),
+        None => defaults.max_lockout_ms,
+    };
+    monban_core::auth::flows::LockoutSettings {
+        free_failures: layer
+            .lockout_free_failures
+            .unwrap_or(defaults.free_failures),
+        max_lockout_ms,
+    }
+}
+
+/// Code lifetimes and attempt limit, Cognito's where not given; zero is refused.
+fn resolve_codes(layer: &Layer, problems: &mut Vec<String>) -> monban_core::codes::CodeSettings {
+    let defaults = monban_core::codes::CodeSettings::default();
+    let mut validity = |name: &str, secs: Option<u64>, default: std::time::Duration| match secs {
+        Some(0) => {
+            problems.push(format!("{name}: a code must live at least one second"));
+            default
+        }
+        Some(secs) => std::time::Duration::from_secs(secs),
+        None => default,
+    };
+    let sign_up_validity = validity(
+        "sign_up_code_validity_secs",
+        layer.sign_up_code_validity_secs,
+        defaults.sign_up_validity,
+    );
+    let attribute_verification_validity = validity(
+        "verification_code_validity_secs",
+        layer.verification_code_validity_secs,
+        defaults.attribute_verification_validity,
+    );
+    let forgot_password_validity = validity(
+        "reset_code_validity_secs",
+        layer.reset_code_validity_secs,
+        defaults.forgot_password_validity,
+    );
+    let max_failed_attempts = match layer.code_max_attempts {
+        Some(0) => {
+            problems.push("code_max_attempts: at least 1".to_owned());
+            defaults.max_failed_attempts
+        }
+        Some(n) => n,
+        None => defaults.max_failed_attempts,
+    };
+    monban_core::codes::CodeSettings {
+        sign_up_validity,
+        attribute_verification_validity,
+        forgot_password_validity,
+        max_failed_attempts,
+    }
 }
 
 fn resolve_smtp(layer: &Layer, problems: &mut Vec<String>) -> Option<Smtp> {
@@ -365,6 +433,68 @@ mod tests {
         assert_eq!(core.default_from, "auth@example.com");
         assert_eq!(core.password_hashing.memory_kib, 65536);
         assert_eq!(core.issuer_style, monban_core::IssuerStyle::Monban);
+    }
+
+    #[test]
+    fn code_settings_default_to_cognito_s_and_reach_core() {
+        let core = ok(Layer::default()).core_settings();
+        assert_eq!(core.codes, monban_core::codes::CodeSettings::default());
+        assert_eq!(core.codes.sign_up_validity.as_secs(), 86_400);
+        assert_eq!(core.codes.forgot_password_validity.as_secs(), 3_600);
+        let file = crate::settings::file::parse(
+            "version = 1\n[codes]\nreset_validity_secs = 600\nmax_attempts = 3\n",
+            std::path::Path::new("t.toml"),
+        )
+        .unwrap();
+        let env = Layer::from_env([(
+            "MONBAN_SIGN_UP_CODE_VALIDITY_SECS".to_owned(),
+            "7200".to_owned(),
+        )])
+        .unwrap();
+        let s = ok(env.over(file));
+        let core = s.core_settings();
+        assert_eq!(core.codes.sign_up_validity.as_secs(), 7_200);
+        assert_eq!(core.codes.attribute_verification_validity.as_secs(), 86_400);
+        assert_eq!(core.codes.forgot_password_validity.as_secs(), 600);
+        assert_eq!(core.codes.max_failed_attempts, 3);
+        let printed = crate::settings::redact::to_toml(&s).unwrap();
+        assert!(printed.contains("reset_validity_secs = 600"), "{printed}");
+        let msg = problems(Layer {
+            reset_code_validity_secs: Some(0),
+            code_max_attempts: Some(0),
+            ..Layer::default()
+        });
+        assert!(msg.contains("reset_code_validity_secs"), "{msg}");
+        assert!(msg.contains("code_max_attempts"), "{msg}");
+    }
+
+    #[test]
+    fn lockout_settings_default_to_cognito_s_and_reach_core() {
+        let core = ok(Layer::default()).core_settings();
+        assert_eq!(
+            core.lockout,
+            monban_core::auth::flows::LockoutSettings::default()
+        );
+        assert_eq!(core.lockout.free_failures, 5);
+        assert_eq!(core.lockout.max_lockout_ms, 900_000);
+        let file = crate::settings::file::parse(
+            "version = 1\n[lockout]\nmax_secs = 60\n",
+            std::path::Path::new("t.toml"),
+        )
+        .unwrap();
+        let env =
+            Layer::from_env([("MONBAN_LOCKOUT_FREE_FAILURES".to_owned(), "3".to_owned())]).unwrap();
+        let s = ok(env.over(file));
+        let core = s.core_settings();
+        assert_eq!(core.lockout.free_failures, 3);
+        assert_eq!(core.lockout.max_lockout_ms, 60_000);
+        let printed = crate::settings::redact::to_toml(&s).unwrap();
+        assert!(printed.contains("[lockout]"), "{printed}");
+        let msg = problems(Layer {
+            lockout_max_secs: Some(0),
+            ..Layer::default()
+        });
+        assert!(msg.contains("lockout_max_secs"), "{msg}");
     }
 
     #[test]

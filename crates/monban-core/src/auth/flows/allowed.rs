@@ -31,7 +31,9 @@ pub fn check_flow(client: &AppClient, api: Api, requested: AuthFlowType) -> Resu
         _ => false,
     };
     if wrong_api {
-        return Err(Error::invalid_parameter("Initiate Auth method not supported."));
+        return Err(Error::invalid_parameter(
+            "Initiate Auth method not supported.",
+        ));
     }
     if !enabled(client, requested) {
         return Err(Error::invalid_parameter(format!(
@@ -65,9 +67,7 @@ pub fn enabled(client: &AppClient, flow: AuthFlowType) -> bool {
         AuthFlowType::RefreshTokenAuth | AuthFlowType::RefreshToken => {
             has(F::AllowRefreshTokenAuth) || legacy_default
         }
-        AuthFlowType::UserPasswordAuth => {
-            has(F::AllowUserPasswordAuth) || has(F::UserPasswordAuth)
-        }
+        AuthFlowType::UserPasswordAuth => has(F::AllowUserPasswordAuth) || has(F::UserPasswordAuth),
         AuthFlowType::AdminUserPasswordAuth | AuthFlowType::AdminNoSrpAuth => {
             has(F::AllowAdminUserPasswordAuth) || has(F::AdminNoSrpAuth)
         }
@@ -113,7 +113,10 @@ mod tests {
         );
         let e = check_flow(&c, Api::Public, AuthFlowType::UserPasswordAuth).unwrap_err();
         assert_eq!(e.kind, ErrorKind::InvalidParameterException);
-        assert_eq!(e.message, "USER_PASSWORD_AUTH flow not enabled for this client");
+        assert_eq!(
+            e.message,
+            "USER_PASSWORD_AUTH flow not enabled for this client"
+        );
         // Enabled, but not implemented: refused, never faked.
         let e = check_flow(&c, Api::Public, AuthFlowType::CustomAuth).unwrap_err();
         assert!(e.message.contains("CUSTOM_AUTH"), "{e:?}");
@@ -125,7 +128,10 @@ mod tests {
             F::AllowAdminUserPasswordAuth,
             F::AllowUserPasswordAuth,
         ]));
-        for flow in [AuthFlowType::AdminUserPasswordAuth, AuthFlowType::AdminNoSrpAuth] {
+        for flow in [
+            AuthFlowType::AdminUserPasswordAuth,
+            AuthFlowType::AdminNoSrpAuth,
+        ] {
             assert_eq!(check_flow(&c, Api::Admin, flow).unwrap(), Flow::Password);
             let e = check_flow(&c, Api::Public, flow).unwrap_err();
             assert_eq!(e.message, "Initiate Auth method not supported.");

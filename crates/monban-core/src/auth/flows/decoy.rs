@@ -164,6 +164,9 @@ mod tests {
         let mut salt = [0u8; 16];
         SystemRng.fill(&mut salt);
         salt[0] = 0;
-        assert_eq!(Verifier::from_salt(&salt, &who, "pw").salt_hex(), pad_hex(&salt));
+        assert_eq!(
+            Verifier::from_salt(&salt, &who, "pw").salt_hex(),
+            pad_hex(&salt)
+        );
     }
 }

@@ -21,7 +21,10 @@ pub fn user_disabled() -> Error {
 }
 
 pub fn user_not_confirmed() -> Error {
-    Error::new(ErrorKind::UserNotConfirmedException, "User is not confirmed.")
+    Error::new(
+        ErrorKind::UserNotConfirmedException,
+        "User is not confirmed.",
+    )
 }
 
 pub fn password_reset_required() -> Error {

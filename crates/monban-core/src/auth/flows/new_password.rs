@@ -19,8 +19,8 @@ use crate::entities::{User, UserPool};
 use crate::error::Error;
 use crate::pool_config::{check_writable, schema};
 use crate::users::{
-    apply_attribute_changes, modify_user, validate_writes, AttributeWrite, Credentials,
-    KeyWrite, Target, SYSTEM_ATTRIBUTES,
+    apply_attribute_changes, modify_user, validate_writes, AttributeWrite, Credentials, KeyWrite,
+    Target, SYSTEM_ATTRIBUTES,
 };
 
 /// Prefix of the challenge responses (and `requiredAttributes` entries) naming attributes.
@@ -49,7 +49,10 @@ pub async fn challenge(
 /// `USER_ID_FOR_SRP`, `requiredAttributes` (JSON array of `userAttributes.<name>` for the
 /// required attributes without a value) and `userAttributes` (JSON object of the user's
 /// attributes).
-pub fn challenge_parameters(pool: &UserPool, user: &User) -> Result<BTreeMap<String, String>, Error> {
+pub fn challenge_parameters(
+    pool: &UserPool,
+    user: &User,
+) -> Result<BTreeMap<String, String>, Error> {
     let required: Vec<String> = missing_required(pool, &user.attributes)
         .into_iter()
         .map(|name| format!("{ATTRIBUTE_PREFIX}{name}"))
@@ -103,12 +106,11 @@ pub async fn respond(
     check_secret_hash(s.client, username, responses.raw("SECRET_HASH"))?;
     let (_, state) =
         session::take(s, session_value, ChallengeNameType::NewPasswordRequired).await?;
-    let user = s
-        .cx
-        .store
-        .get_user_by_sub(&s.pool.id, &state.sub)
-        .await?
-        .ok_or_else(invalid_session)?;
+    let user =
+        s.cx.store
+            .get_user_by_sub(&s.pool.id, &state.sub)
+            .await?
+            .ok_or_else(invalid_session)?;
     if !same_user(s, &user, username).await? {
         return Err(invalid_session());
     }

@@ -16,7 +16,10 @@ impl<'a> Params<'a> {
     }
 
     pub fn optional(&self, name: &str) -> Option<&'a str> {
-        self.0.get(name).map(String::as_str).filter(|v| !v.is_empty())
+        self.0
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
     }
 
     /// Whether the entry was sent at all (an empty SECRET_HASH is still a SECRET_HASH).
@@ -27,8 +30,7 @@ impl<'a> Params<'a> {
     /// Entries whose name starts with `prefix`, with the prefix removed.
     pub fn prefixed(&self, prefix: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
         self.0.iter().filter_map(move |(name, value)| {
-            name.strip_prefix(prefix)
-                .map(|rest| (rest, value.as_str()))
+            name.strip_prefix(prefix).map(|rest| (rest, value.as_str()))
         })
     }
 }

@@ -81,12 +81,11 @@ pub async fn take(
     challenge: ChallengeNameType,
 ) -> Result<(AuthSession, SessionState), Error> {
     let value = value.ok_or_else(invalid_session)?;
-    let row = s
-        .cx
-        .store
-        .take_auth_session(&session_id(value))
-        .await?
-        .ok_or_else(invalid_session)?;
+    let row =
+        s.cx.store
+            .take_auth_session(&session_id(value))
+            .await?
+            .ok_or_else(invalid_session)?;
     check(
         &row,
         (&s.pool.id, &s.client.client_id),
@@ -105,8 +104,7 @@ fn check(
     challenge: ChallengeNameType,
     now_ms: i64,
 ) -> Result<(), Error> {
-    if row.pool_id != pool_id || row.client_id != client_id || row.challenge != challenge.as_str()
-    {
+    if row.pool_id != pool_id || row.client_id != client_id || row.challenge != challenge.as_str() {
         return Err(invalid_session());
     }
     if now_ms >= row.expires_ms {

@@ -182,14 +182,22 @@ mod tests {
             )
         );
         assert_eq!(
-            err(next_step(&p, &user(UserStatusType::Unconfirmed, true, 0), 0)),
+            err(next_step(
+                &p,
+                &user(UserStatusType::Unconfirmed, true, 0),
+                0
+            )),
             (
                 ErrorKind::UserNotConfirmedException,
                 "User is not confirmed.".to_owned()
             )
         );
         assert_eq!(
-            err(next_step(&p, &user(UserStatusType::ResetRequired, true, 0), 0)),
+            err(next_step(
+                &p,
+                &user(UserStatusType::ResetRequired, true, 0),
+                0
+            )),
             (
                 ErrorKind::PasswordResetRequiredException,
                 "Password reset required for the user".to_owned()
@@ -197,7 +205,12 @@ mod tests {
         );
         // Disabled wins over the status.
         assert_eq!(
-            err(next_step(&p, &user(UserStatusType::Unconfirmed, false, 0), 0)).1,
+            err(next_step(
+                &p,
+                &user(UserStatusType::Unconfirmed, false, 0),
+                0
+            ))
+            .1,
             "User is disabled."
         );
     }

@@ -49,11 +49,10 @@ const REAL: &str = "user";
 const DECOY: &str = "decoy";
 
 async fn server_key(s: &SignIn<'_>) -> Result<[u8; SECRET_BLOCK_KEY_LEN], Error> {
-    let key = s
-        .cx
-        .secrets
-        .get(s.cx, SECRET_BLOCK_KEY, SECRET_BLOCK_KEY_LEN)
-        .await?;
+    let key =
+        s.cx.secrets
+            .get(s.cx, SECRET_BLOCK_KEY, SECRET_BLOCK_KEY_LEN)
+            .await?;
     <[u8; SECRET_BLOCK_KEY_LEN]>::try_from(key.as_slice()).map_err(Error::internal)
 }
 
@@ -223,9 +222,9 @@ pub async fn respond(
             record_failure(s.cx, s.pool, &user).await?;
             Err(incorrect_credentials())
         }
-        Err(SrpError::MalformedSignature) => {
-            Err(Error::invalid_parameter(SrpError::MalformedSignature.to_string()))
-        }
+        Err(SrpError::MalformedSignature) => Err(Error::invalid_parameter(
+            SrpError::MalformedSignature.to_string(),
+        )),
         // A clock too far off, a degenerate exchange: no proof, but no guess either.
         Err(_) => Err(incorrect_credentials()),
     }

@@ -41,8 +41,7 @@ pub async fn change_password(
             return Err(incorrect());
         }
     }
-    let credentials =
-        Credentials::derive(cx, pool, &user.username, &req.proposed_password).await?;
+    let credentials = Credentials::derive(cx, pool, &user.username, &req.proposed_password).await?;
     let proven = user.password_hash.clone();
     let now = cx.now_ms();
     modify_user(

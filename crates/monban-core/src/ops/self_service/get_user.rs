@@ -10,7 +10,11 @@ use crate::tokens::authenticate_access_token;
 use crate::users::admin_get_user_response;
 use crate::{Caller, Cx};
 
-pub async fn get_user(cx: &Cx, _caller: Caller, req: GetUserRequest) -> Result<GetUserResponse, Error> {
+pub async fn get_user(
+    cx: &Cx,
+    _caller: Caller,
+    req: GetUserRequest,
+) -> Result<GetUserResponse, Error> {
     let access = authenticate_access_token(cx, &req.access_token).await?;
     let readable = readable_attributes(&token_client(cx, &access).await?);
     let user = admin_get_user_response(&access.user);

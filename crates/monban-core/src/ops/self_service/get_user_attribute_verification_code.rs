@@ -34,9 +34,7 @@ pub async fn get_user_attribute_verification_code(
                 .filter(|v| !v.is_empty())
                 .cloned()
                 .ok_or_else(|| {
-                    Error::invalid_parameter(format!(
-                        "The user has no {attribute} to verify."
-                    ))
+                    Error::invalid_parameter(format!("The user has no {attribute} to verify."))
                 })?,
             pending: false,
         },

@@ -3,8 +3,8 @@
 //! checked against the pool's schema. A changed email or phone number becomes unverified
 //! at once, and an auto-verified email gets a code (`CodeDeliveryDetailsList`) — unless
 //! the pool keeps the original value until the new one is verified
-//! (`AttributesRequireVerificationBeforeUpdate`): then the attribute keeps its value (for
-//! sign-in, password reset and messages) and the new one waits with its code until
+//! (`AttributesRequireVerificationBeforeUpdate`): then an attribute that has a value keeps
+//! it (for sign-in, password reset and messages) and the new one waits with its code until
 //! VerifyUserAttribute. Deviations: monban sends no SMS, so a new phone number is never
 //! sent a code and never waits (it applies at once, unverified); `ClientMetadata` is
 //! accepted and unused until triggers exist.
@@ -36,6 +36,11 @@ pub async fn update_user_attributes(
     check_writable(pool, &client, changes.keys().map(String::as_str))?;
 
     let auto_verified = auto_verified_attributes(pool);
+    let has = |attribute: &str| {
+        user.attributes
+            .get(attribute)
+            .is_some_and(|v| !v.is_empty())
+    };
     // New values that wait for verification, values to send a code to once stored, and
     // attributes whose outstanding code (and pending value) no longer means anything.
     let (mut pending, mut to_verify, mut void) = (Vec::new(), Vec::new(), Vec::new());
@@ -54,7 +59,8 @@ pub async fn update_user_attributes(
                 }
             }
             Some(_) if verified_by_request => void.push(attribute),
-            Some(value) if keeps_original(pool, attribute) => {
+            // With no value in force there is nothing to keep: the new one applies.
+            Some(value) if keeps_original(pool, attribute) && has(attribute) => {
                 changes.remove(attribute);
                 pending.push((attribute, value));
             }
@@ -84,7 +90,9 @@ pub async fn update_user_attributes(
                     let changed = stored.attributes.contains_key(attribute)
                         && stored.attributes.get(attribute) != before.get(attribute);
                     if changed && !changes.contains_key(flag) {
-                        stored.attributes.insert(flag.to_owned(), "false".to_owned());
+                        stored
+                            .attributes
+                            .insert(flag.to_owned(), "false".to_owned());
                     }
                 }
                 check_verified_flags(&stored.attributes)
@@ -99,12 +107,24 @@ pub async fn update_user_attributes(
     let mut deliveries = Vec::new();
     let targets = pending
         .into_iter()
-        .map(|(a, value)| (a, Target { value, pending: true }))
-        .chain(
-            to_verify
-                .into_iter()
-                .map(|(a, value)| (a, Target { value, pending: false })),
-        );
+        .map(|(a, value)| {
+            (
+                a,
+                Target {
+                    value,
+                    pending: true,
+                },
+            )
+        })
+        .chain(to_verify.into_iter().map(|(a, value)| {
+            (
+                a,
+                Target {
+                    value,
+                    pending: false,
+                },
+            )
+        }));
     for (attribute, target) in targets {
         deliveries.push(send_verification(cx, pool, &stored, attribute, &target).await?);
     }

@@ -128,3 +128,73 @@ pub(super) fn stale_code() -> Error {
         "Invalid code provided, please request a code again.",
     )
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use monban_wire::idp::UserAttributeUpdateSettingsType;
+
+    use super::*;
+    use crate::pool_config::standard_schema;
+    use crate::users::test_support::pool_with_schema;
+
+    fn pool(keep: &[VerifiedAttributeType], auto: &[VerifiedAttributeType]) -> UserPool {
+        let mut pool = pool_with_schema(standard_schema());
+        pool.config.user_attribute_update_settings = Some(UserAttributeUpdateSettingsType {
+            attributes_require_verification_before_update: Some(keep.to_vec()),
+        });
+        pool.config.auto_verified_attributes = Some(auto.to_vec());
+        pool
+    }
+
+    #[test]
+    fn only_an_auto_verified_email_keeps_its_original_value() {
+        use VerifiedAttributeType::{Email, PhoneNumber};
+        assert!(keeps_original(&pool(&[Email], &[Email]), "email"));
+        assert!(!keeps_original(&pool(&[Email], &[]), "email"));
+        assert!(!keeps_original(&pool(&[], &[Email]), "email"));
+        // No SMS: a pending phone number could never be confirmed.
+        assert!(!keeps_original(
+            &pool(&[Email, PhoneNumber], &[Email, PhoneNumber]),
+            "phone_number"
+        ));
+        assert!(!keeps_original(&pool(&[Email], &[Email]), "name"));
+    }
+
+    #[test]
+    fn a_code_carries_the_value_it_verifies() {
+        let target = Target {
+            value: "new@example.com".to_owned(),
+            pending: true,
+        };
+        let code = ConfirmationCode {
+            pool_id: "us-east-1_test".to_owned(),
+            sub: "sub".to_owned(),
+            purpose: "verify:email".to_owned(),
+            code_hash: String::new(),
+            created_ms: 0,
+            expires_ms: 1,
+            failed_attempts: 0,
+            data: serde_json::to_string(&target).unwrap(),
+        };
+        assert_eq!(Target::of(&code), Some(target));
+        let bare = ConfirmationCode {
+            data: "null".to_owned(),
+            ..code
+        };
+        assert_eq!(Target::of(&bare), None);
+    }
+
+    #[test]
+    fn only_email_and_phone_number_are_verifiable() {
+        assert_eq!(verifiable("email").unwrap(), Purpose::VerifyEmail);
+        assert_eq!(
+            verifiable("phone_number").unwrap(),
+            Purpose::VerifyPhoneNumber
+        );
+        assert_eq!(
+            verifiable("name").unwrap_err().kind,
+            ErrorKind::InvalidParameterException
+        );
+    }
+}

@@ -34,13 +34,19 @@ pub async fn verify_user_attribute(
     let result = modify_user_taking_aliases(cx, pool, &user.sub, |stored| {
         match &target {
             Some(t) if t.pending => {
-                stored.attributes.insert(attribute.to_owned(), t.value.clone());
+                stored
+                    .attributes
+                    .insert(attribute.to_owned(), t.value.clone());
             }
             // The code was sent to a value the user has since changed.
             Some(t) if stored.attributes.get(attribute) != Some(&t.value) => {
                 return Err(stale_code())
             }
-            _ if stored.attributes.get(attribute).is_none_or(|v| v.is_empty()) => {
+            _ if stored
+                .attributes
+                .get(attribute)
+                .is_none_or(|v| v.is_empty()) =>
+            {
                 return Err(stale_code())
             }
             _ => {}

@@ -6,7 +6,9 @@
 //! Deviations: the PostConfirmation trigger is not called until triggers exist;
 //! ClientMetadata is unused; password history is not enforced.
 
-use monban_wire::idp::{ConfirmForgotPasswordRequest, ConfirmForgotPasswordResponse, UserStatusType};
+use monban_wire::idp::{
+    ConfirmForgotPasswordRequest, ConfirmForgotPasswordResponse, UserStatusType,
+};
 
 use super::common::{authorise, hides_existence};
 use crate::codes::{redeem_code, reject_unknown_user, restore_code, Purpose};

@@ -67,7 +67,14 @@ pub async fn confirm_sign_up(
         }
         Ok(())
     };
-    let confirmed = confirm(cx, &pool, &user, req.force_alias_creation.unwrap_or(false), change).await;
+    let confirmed = confirm(
+        cx,
+        &pool,
+        &user,
+        req.force_alias_creation.unwrap_or(false),
+        change,
+    )
+    .await;
     match confirmed {
         Ok(()) => Ok(ConfirmSignUpResponse { session: None }),
         Err(e) => {
@@ -80,7 +87,13 @@ pub async fn confirm_sign_up(
     }
 }
 
-async fn confirm<F>(cx: &Cx, pool: &UserPool, user: &User, force_alias: bool, change: F) -> Result<(), Error>
+async fn confirm<F>(
+    cx: &Cx,
+    pool: &UserPool,
+    user: &User,
+    force_alias: bool,
+    change: F,
+) -> Result<(), Error>
 where
     F: Fn(&mut User) -> Result<(), Error>,
 {

@@ -20,7 +20,11 @@ use crate::users::{
 };
 use crate::{Caller, Cx};
 
-pub async fn sign_up(cx: &Cx, _caller: Caller, req: SignUpRequest) -> Result<SignUpResponse, Error> {
+pub async fn sign_up(
+    cx: &Cx,
+    _caller: Caller,
+    req: SignUpRequest,
+) -> Result<SignUpResponse, Error> {
     let (pool, client) = authorise(
         cx,
         &req.client_id,
@@ -46,8 +50,8 @@ pub async fn sign_up(cx: &Cx, _caller: Caller, req: SignUpRequest) -> Result<Sig
         ));
     }
     let attributes = req.user_attributes.unwrap_or_default();
-    check_writable(&pool, &client, attributes.iter().map(|a| a.name.as_str()))?;
     let changes = validate_writes(&pool, &attributes, AttributeWrite::Create)?;
+    check_writable(&pool, &client, attributes.iter().map(|a| a.name.as_str()))?;
     let NewUser { mut user, .. } = new_user(
         cx,
         &pool,
@@ -56,9 +60,12 @@ pub async fn sign_up(cx: &Cx, _caller: Caller, req: SignUpRequest) -> Result<Sig
         UserStatusType::Unconfirmed,
     )?;
     check_required(&pool, &user.attributes)?;
-    let destination = sign_up_destination(&pool, &user)
-        .map(|d| (d.attribute.to_owned(), d.value.to_owned()));
-    if destination.as_ref().is_some_and(|(attribute, _)| *attribute != "email") {
+    let destination =
+        sign_up_destination(&pool, &user).map(|d| (d.attribute.to_owned(), d.value.to_owned()));
+    if destination
+        .as_ref()
+        .is_some_and(|(attribute, _)| *attribute != "email")
+    {
         return Err(sms_not_supported());
     }
     if let Some(password) = &req.password {

@@ -2,11 +2,14 @@
 //! refreshes with it), and a new refresh token when the client rotates them.
 //! `ClientMetadata` is accepted and unused (no pre-token-generation trigger yet).
 
-use monban_wire::idp::{GetTokensFromRefreshTokenRequest, GetTokensFromRefreshTokenResponse};
+use monban_wire::idp::{
+    AuthFlowType, GetTokensFromRefreshTokenRequest, GetTokensFromRefreshTokenResponse,
+};
 use monban_wire::ErrorKind;
 
 use super::client_secret::check_client_secret;
 use crate::auth::client::load_public_client;
+use crate::auth::flows::flow_enabled;
 use crate::error::Error;
 use crate::tokens::{refresh, RefreshMode};
 use crate::{Caller, Cx};
@@ -22,6 +25,12 @@ pub async fn get_tokens_from_refresh_token(
         req.client_secret.as_deref(),
         ErrorKind::NotAuthorizedException,
     )?;
+    // Refreshing needs ALLOW_REFRESH_TOKEN_AUTH, whichever operation does it.
+    if !flow_enabled(&client, AuthFlowType::RefreshTokenAuth) {
+        return Err(Error::invalid_parameter(
+            "REFRESH_TOKEN_AUTH flow not enabled for this client",
+        ));
+    }
     let result = refresh(
         cx,
         &pool,

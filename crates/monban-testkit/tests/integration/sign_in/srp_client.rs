@@ -108,7 +108,9 @@ impl SrpClient {
         let s = base.modpow(&(&self.a + &u * &x), &n);
         let prk = hmac(&pad(&u), &[&pad(&s)]);
         let key = &hmac(&prk, &[b"Caldera Derived Key", &[1]])[..16];
-        let block = STANDARD.decode(c.secret_block).expect("SECRET_BLOCK is base64");
+        let block = STANDARD
+            .decode(c.secret_block)
+            .expect("SECRET_BLOCK is base64");
         STANDARD.encode(hmac(
             key,
             &[
