@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 
 from flows import cognito_error
 from jwt_check import get_json, jwks_url, unverified_claims, verify
-from support import STRONG_PASSWORD
+from support import STRONG_PASSWORD, send_unsigned
 
 CUSTOM_VALIDITY = {
     "IdTokenValidity": 30, "AccessTokenValidity": 20, "RefreshTokenValidity": 2,
@@ -161,7 +161,7 @@ def test_get_tokens_from_refresh_token(app_factory):
     with cognito_error("NotAuthorizedException"):
         app.public.get_tokens_from_refresh_token(
             RefreshToken=first["RefreshToken"], ClientId=app.client_id,
-            ClientSecret="not-the-secret")
+            ClientSecret="w" * 52)
 
 
 def test_refresh_token_is_bound_to_its_client(app, app_factory):
@@ -293,3 +293,17 @@ def test_password_sign_in_tokens_for_secret_clients_refresh_with_internal_userna
     # SECRET_HASH for refresh uses the internal username (the sub), not the email.
     refreshed = app.refresh(tokens["RefreshToken"], sub)
     assert unverified_claims(refreshed["IdToken"])["cognito:username"] == sub
+
+
+def test_refresh_accepts_a_null_device_key(app):
+    # amazon-cognito-identity-js's refreshSession sends `"DEVICE_KEY": null` in AuthParameters
+    # when no device was remembered; Cognito treats a null map value as absent.
+    account = app.new_account()
+    tokens = app.sign_in(account)
+    response = send_unsigned(app.server.endpoint, "InitiateAuth", {
+        "ClientId": app.client_id,
+        "AuthFlow": "REFRESH_TOKEN_AUTH",
+        "AuthParameters": {"REFRESH_TOKEN": tokens["RefreshToken"], "DEVICE_KEY": None},
+    })
+    assert response.status == 200, response.body
+    assert response.body["AuthenticationResult"]["AccessToken"]

@@ -84,7 +84,8 @@ async fn user_pool_api(c: Call<'_>) -> Result<Response, Error> {
         "DeleteUserAttributes" => c.public(self_service::delete_user_attributes).await,
         "GetUser" => c.public(self_service::get_user).await,
         "GetUserAttributeVerificationCode" => {
-            c.public(self_service::get_user_attribute_verification_code).await
+            c.public(self_service::get_user_attribute_verification_code)
+                .await
         }
         "UpdateUserAttributes" => c.public(self_service::update_user_attributes).await,
         "VerifyUserAttribute" => c.public(self_service::verify_user_attribute).await,

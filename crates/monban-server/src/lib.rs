@@ -31,7 +31,10 @@ pub fn router(app: App) -> Router {
         .route("/", post(api::handle))
         .route("/health", get(health::handle))
         .route("/{pool_id}/.well-known/jwks.json", get(well_known::jwks))
-        .route("/{pool_id}/.well-known/openid-configuration", get(well_known::openid_configuration))
+        .route(
+            "/{pool_id}/.well-known/openid-configuration",
+            get(well_known::openid_configuration),
+        )
         .with_state(Arc::new(app))
         .layer(cors::layer())
         .layer(axum::middleware::from_fn(request_log::layer))

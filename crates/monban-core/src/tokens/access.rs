@@ -71,7 +71,8 @@ pub async fn authenticate_access_token(cx: &Cx, token: &str) -> Result<AccessCon
         ));
     }
     let (revoked, user, pool) = tokio::join!(
-        cx.store.token_family_revoked_at(pool_id, &claims.origin_jti),
+        cx.store
+            .token_family_revoked_at(pool_id, &claims.origin_jti),
         cx.store.get_user_by_sub(pool_id, &claims.sub),
         cx.store.get_user_pool(pool_id),
     );

@@ -110,7 +110,11 @@ impl ClaimSet<'_> {
     /// without one) give no preferred role unless they name the same role, as the
     /// developer guide describes.
     fn preferred_role(&self) -> Option<String> {
-        let with_role: Vec<&Group> = self.groups.iter().filter(|g| g.role_arn.is_some()).collect();
+        let with_role: Vec<&Group> = self
+            .groups
+            .iter()
+            .filter(|g| g.role_arn.is_some())
+            .collect();
         let best = with_role.first()?;
         let mut tied = with_role
             .iter()
@@ -131,7 +135,9 @@ impl ClaimSet<'_> {
 /// is a string.
 fn attribute_claim(name: &str, value: &str) -> Value {
     match name {
-        "email_verified" | "phone_number_verified" => Value::Bool(value.eq_ignore_ascii_case("true")),
+        "email_verified" | "phone_number_verified" => {
+            Value::Bool(value.eq_ignore_ascii_case("true"))
+        }
         "updated_at" => value
             .parse::<i64>()
             .map(Value::from)
@@ -187,7 +193,11 @@ mod tests {
         }
     }
 
-    fn claims_with<'a>(user: &'a User, groups: &'a [Group], read: Option<&'a [String]>) -> ClaimSet<'a> {
+    fn claims_with<'a>(
+        user: &'a User,
+        groups: &'a [Group],
+        read: Option<&'a [String]>,
+    ) -> ClaimSet<'a> {
         ClaimSet {
             issuer: "http://127.0.0.1:9876/us-east-1_AbC",
             client_id: "client1",
@@ -285,7 +295,10 @@ mod tests {
         assert_eq!(names, ["gamma", "alpha", "beta", "zeta"]);
         let u = user();
         let c = claims_with(&u, &groups, None).id_claims("j", 0);
-        assert_eq!(c["cognito:groups"], json!(["gamma", "alpha", "beta", "zeta"]));
+        assert_eq!(
+            c["cognito:groups"],
+            json!(["gamma", "alpha", "beta", "zeta"])
+        );
         assert_eq!(
             c["cognito:roles"],
             json!([

@@ -71,7 +71,10 @@ mod tests {
             ),
             Some(pool)
         );
-        assert_eq!(pool_of_issuer(&s, "https://evil.example.com/us-east-1_AbC123"), None);
+        assert_eq!(
+            pool_of_issuer(&s, "https://evil.example.com/us-east-1_AbC123"),
+            None
+        );
         assert_eq!(pool_of_issuer(&s, "us-east-1_AbC123"), None);
         assert_eq!(pool_of_issuer(&s, &format!("{}/", s.public_url)), None);
     }

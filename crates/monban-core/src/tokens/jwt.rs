@@ -144,7 +144,11 @@ mod tests {
             let token = format!("{}.{payload}.c2ln", b64(header));
             assert!(parse(&token).is_none(), "{header}");
         }
-        assert!(parse(&format!("{}.{payload}.", b64(r#"{"kid":"k","alg":"none"}"#))).is_none());
+        assert!(parse(&format!(
+            "{}.{payload}.",
+            b64(r#"{"kid":"k","alg":"none"}"#)
+        ))
+        .is_none());
         assert!(parse("a.b").is_none());
         assert!(parse("a.b.c.d").is_none());
         assert!(parse("").is_none());

@@ -12,8 +12,8 @@ use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::rsa::KeySize;
 use aws_lc_rs::signature::{
-    KeyPair as _, ParsedPublicKey, RsaKeyPair, RsaPublicKeyComponents,
-    RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_SHA256,
+    KeyPair as _, ParsedPublicKey, RsaKeyPair, RsaPublicKeyComponents, RSA_PKCS1_2048_8192_SHA256,
+    RSA_PKCS1_SHA256,
 };
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
@@ -77,13 +77,24 @@ pub(crate) struct LoadedKey {
 impl LoadedKey {
     fn parse(row: &SigningKey) -> Result<Self, Error> {
         let token_use = TokenUse::parse(&row.token_use).ok_or_else(|| {
-            Error::internal(format!("signing key {} has use {:?}", row.kid, row.token_use))
+            Error::internal(format!(
+                "signing key {} has use {:?}",
+                row.kid, row.token_use
+            ))
         })?;
         let pair = RsaKeyPair::from_pkcs8(&row.private_key_der)
             .map_err(|e| Error::internal(format!("signing key {}: {e}", row.kid)))?;
         let components = RsaPublicKeyComponents {
-            n: pair.public_key().modulus().big_endian_without_leading_zero().to_vec(),
-            e: pair.public_key().exponent().big_endian_without_leading_zero().to_vec(),
+            n: pair
+                .public_key()
+                .modulus()
+                .big_endian_without_leading_zero()
+                .to_vec(),
+            e: pair
+                .public_key()
+                .exponent()
+                .big_endian_without_leading_zero()
+                .to_vec(),
         };
         let public = components
             .to_parsed_public_key(&RSA_PKCS1_2048_8192_SHA256)
@@ -103,7 +114,12 @@ impl LoadedKey {
     pub(crate) fn sign(&self, message: &[u8]) -> Result<Vec<u8>, Error> {
         let mut signature = vec![0u8; self.pair.public_modulus_len()];
         self.pair
-            .sign(&RSA_PKCS1_SHA256, &SystemRandom::new(), message, &mut signature)
+            .sign(
+                &RSA_PKCS1_SHA256,
+                &SystemRandom::new(),
+                message,
+                &mut signature,
+            )
             .map_err(|_| Error::internal(format!("signing with key {} failed", self.kid)))?;
         Ok(signature)
     }
@@ -203,9 +219,7 @@ pub async fn jwks(cx: &Cx, pool_id: &str) -> Result<serde_json::Value, Error> {
         keys = current(cx, pool_id).await?;
     }
     let now = cx.now_ms();
-    let jwks: Vec<serde_json::Value> = live_keys(&keys.keys, now)
-        .map(|k| k.jwk())
-        .collect();
+    let jwks: Vec<serde_json::Value> = live_keys(&keys.keys, now).map(|k| k.jwk()).collect();
     Ok(json!({ "keys": jwks }))
 }
 
@@ -233,7 +247,9 @@ async fn reload(
             None => match LoadedKey::parse(row) {
                 Ok(key) => keys.push(Arc::new(key)),
                 // One unreadable row must not take the pool's sign-in down with it.
-                Err(e) => tracing::error!(pool_id, kid = %row.kid, error = ?e, "skipping a signing key"),
+                Err(e) => {
+                    tracing::error!(pool_id, kid = %row.kid, error = ?e, "skipping a signing key")
+                }
             },
         }
     }
@@ -392,12 +408,20 @@ pub(crate) mod tests {
             key("older", TokenUse::Access, 0),
         ];
         let now = 10 * day + 1000;
-        assert_eq!(pick_signing_key(&keys, TokenUse::Access, now).unwrap().kid, "old");
         assert_eq!(
-            pick_signing_key(&keys, TokenUse::Access, now + SIGN_AFTER_MS).unwrap().kid,
+            pick_signing_key(&keys, TokenUse::Access, now).unwrap().kid,
+            "old"
+        );
+        assert_eq!(
+            pick_signing_key(&keys, TokenUse::Access, now + SIGN_AFTER_MS)
+                .unwrap()
+                .kid,
             "new"
         );
-        assert_eq!(pick_signing_key(&keys, TokenUse::Id, now).unwrap().kid, "id");
+        assert_eq!(
+            pick_signing_key(&keys, TokenUse::Id, now).unwrap().kid,
+            "id"
+        );
         // "older" was replaced by "old" nine days ago: retired. "old" is still live.
         let live: Vec<&str> = live_keys(&keys, now).map(|k| k.kid.as_str()).collect();
         assert_eq!(live, ["new", "id", "old"]);
@@ -410,7 +434,10 @@ pub(crate) mod tests {
     #[test]
     fn only_key_signs_at_once() {
         let keys = vec![key("only", TokenUse::Id, 5)];
-        assert_eq!(pick_signing_key(&keys, TokenUse::Id, 5).unwrap().kid, "only");
+        assert_eq!(
+            pick_signing_key(&keys, TokenUse::Id, 5).unwrap().kid,
+            "only"
+        );
         assert!(pick_signing_key(&keys, TokenUse::Access, 5).is_none());
     }
 }

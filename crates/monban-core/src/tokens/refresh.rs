@@ -62,10 +62,7 @@ pub async fn refresh(
     if record.client_id != client.client_id || record.pool_id != pool.id {
         return Err(invalid());
     }
-    let user = cx
-        .store
-        .get_user_by_sub(&pool.id, &record.sub)
-        .await?;
+    let user = cx.store.get_user_by_sub(&pool.id, &record.sub).await?;
     if let RefreshMode::RefreshTokenAuth { secret_hash } = mode {
         // Without the user there is no username to check the hash with; the token is
         // refused below anyway.
@@ -111,8 +108,14 @@ pub async fn refresh(
 /// The grace period of a rotating client; `None` when it does not rotate.
 fn rotation_grace_ms(client: &AppClient) -> Option<i64> {
     let rotation = client.config.refresh_token_rotation.as_ref()?;
-    (rotation.feature == FeatureType::Enabled)
-        .then(|| i64::from(rotation.retry_grace_period_seconds.unwrap_or(0).clamp(0, 60)) * 1000)
+    (rotation.feature == FeatureType::Enabled).then(|| {
+        i64::from(
+            rotation
+                .retry_grace_period_seconds
+                .unwrap_or(0)
+                .clamp(0, 60),
+        ) * 1000
+    })
 }
 
 /// Rotates the presented token out; a token rotated out before may be presented again

@@ -21,11 +21,11 @@ const REFRESH_DEFAULT_SECONDS: i64 = 30 * 86_400;
 /// API's default unit (hours for ID and access tokens, days for refresh tokens).
 pub fn token_validity(client: &UserPoolClientType) -> TokenValidity {
     let units = client.token_validity_units.clone().unwrap_or_default();
-    let seconds = |value: Option<i32>, unit: Option<TimeUnitsType>, api_unit, default| {
-        match value.filter(|v| *v > 0) {
-            Some(v) => i64::from(v) * unit_seconds(unit.unwrap_or(api_unit)),
-            None => default,
-        }
+    let seconds = |value: Option<i32>, unit: Option<TimeUnitsType>, api_unit, default| match value
+        .filter(|v| *v > 0)
+    {
+        Some(v) => i64::from(v) * unit_seconds(unit.unwrap_or(api_unit)),
+        None => default,
     };
     TokenValidity {
         id_seconds: seconds(

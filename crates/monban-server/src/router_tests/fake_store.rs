@@ -4,11 +4,14 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use async_trait::async_trait;
-use monban_core::entities::{AppClient, Group, User, UserFilter, UserPool};
+use monban_core::entities::{
+    AppClient, AuthSession, ConfirmationCode, Group, RefreshToken, SigningKey, User, UserFilter,
+    UserPool,
+};
 use monban_core::mail::{Email, OutboxMessage};
 use monban_core::store::{
-    AppClientStore, GroupStore, OutboxStore, Store, StoreError, StoreResult, UserPoolStore,
-    UserStore,
+    AppClientStore, AuthSessionStore, CodeStore, GroupStore, OutboxStore, RefreshTokenStore,
+    SecretStore, SigningKeyStore, Store, StoreError, StoreResult, UserPoolStore, UserStore,
 };
 
 #[derive(Default)]
@@ -145,6 +148,74 @@ impl OutboxStore for FakeStore {
         down()
     }
     async fn list_outbox(&self, _: Option<i64>, _: usize) -> StoreResult<Vec<OutboxMessage>> {
+        down()
+    }
+}
+
+#[async_trait]
+impl SigningKeyStore for FakeStore {
+    async fn insert_signing_key(&self, _: &SigningKey) -> StoreResult<()> {
+        down()
+    }
+    async fn list_signing_keys(&self, _: &str) -> StoreResult<Vec<SigningKey>> {
+        down()
+    }
+}
+
+#[async_trait]
+impl SecretStore for FakeStore {
+    async fn get_or_insert_secret(&self, _: &str, _: &[u8]) -> StoreResult<Vec<u8>> {
+        down()
+    }
+}
+
+#[async_trait]
+impl AuthSessionStore for FakeStore {
+    async fn insert_auth_session(&self, _: &AuthSession) -> StoreResult<()> {
+        down()
+    }
+    async fn take_auth_session(&self, _: &str) -> StoreResult<Option<AuthSession>> {
+        down()
+    }
+    async fn consume_once(&self, _: &str, _: i64) -> StoreResult<()> {
+        down()
+    }
+}
+
+#[async_trait]
+impl CodeStore for FakeStore {
+    async fn put_code(&self, _: &ConfirmationCode) -> StoreResult<()> {
+        down()
+    }
+    async fn get_code(&self, _: &str, _: &str, _: &str) -> StoreResult<Option<ConfirmationCode>> {
+        down()
+    }
+    async fn record_code_failure(&self, _: &str, _: &str, _: &str) -> StoreResult<i64> {
+        down()
+    }
+    async fn delete_code(&self, _: &str, _: &str, _: &str) -> StoreResult<bool> {
+        down()
+    }
+}
+
+#[async_trait]
+impl RefreshTokenStore for FakeStore {
+    async fn insert_refresh_token(&self, _: &RefreshToken) -> StoreResult<()> {
+        down()
+    }
+    async fn get_refresh_token(&self, _: &str) -> StoreResult<Option<RefreshToken>> {
+        down()
+    }
+    async fn mark_refresh_token_replaced(&self, _: &str, _: i64) -> StoreResult<bool> {
+        down()
+    }
+    async fn revoke_token_family(&self, _: &str, _: &str, _: i64) -> StoreResult<()> {
+        down()
+    }
+    async fn revoke_user_token_families(&self, _: &str, _: &str, _: i64) -> StoreResult<()> {
+        down()
+    }
+    async fn token_family_revoked_at(&self, _: &str, _: &str) -> StoreResult<Option<i64>> {
         down()
     }
 }

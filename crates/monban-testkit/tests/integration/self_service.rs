@@ -112,27 +112,11 @@ async fn sign_in(
     }
 }
 
+/// An access token of `name` (with [`PASSWORD`]), signed in through the SDK.
 async fn token(app: &TestApp, client: &str, name: &str) -> String {
-    let cx = app.cx();
-    let client = cx.store.get_app_client(client).await.unwrap().unwrap();
-    let pool = cx
-        .store
-        .get_user_pool(&client.pool_id)
+    sign_in(app, client, name, PASSWORD)
         .await
-        .unwrap()
-        .unwrap();
-    let user = monban_core::users::find_user(cx, &pool, name)
-        .await
-        .unwrap();
-    let params = monban_core::tokens::IssueParams {
-        auth_time_ms: cx.now_ms(),
-        ..Default::default()
-    };
-    monban_core::tokens::issue(cx, &pool, &client, &user, params)
-        .await
-        .unwrap()
-        .access_token
-        .unwrap()
+        .unwrap_or_else(|e| panic!("sign in as {name}: {e:?}"))
 }
 
 /// The attributes GetUser returns for `token`.

@@ -9,14 +9,14 @@ use std::time::Duration;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
-use monban_core::entities::AppClient;
+use monban_core::auth::secret_hash::secret_hash;
 use monban_core::pool_config::{load_client, load_pool};
-use monban_core::tokens::{self, IssueParams, RefreshMode};
+use monban_core::tokens::{self, IssueParams};
 use monban_core::users::find_user;
 use monban_core::Cx;
 use monban_testkit::idp::types::{
-    AttributeDataType, FeatureType, RefreshTokenRotationType, SchemaAttributeType,
-    TimeUnitsType, TokenValidityUnitsType,
+    AttributeDataType, AuthFlowType, ExplicitAuthFlowsType, FeatureType, RefreshTokenRotationType,
+    SchemaAttributeType, TimeUnitsType, TokenValidityUnitsType,
 };
 use monban_testkit::idp::Client;
 use monban_testkit::{each_backend, expect_code, unique_name, RawRequest, TestApp};
@@ -32,8 +32,10 @@ struct Tokens {
     refresh: String,
 }
 
+const PASSWORD: &str = "Correct-Horse-1";
+
 /// A pool with a custom attribute, groups with precedences and roles, an app client, and
-/// a user in two of the groups.
+/// a confirmed user in two of the groups.
 struct Fixture {
     pool: String,
     client: String,
@@ -73,6 +75,14 @@ async fn fixture(app: &TestApp) -> Fixture {
         ],
     )
     .await;
+    idp.admin_set_user_password()
+        .user_pool_id(&pool)
+        .username(&username)
+        .password(PASSWORD)
+        .permanent(true)
+        .send()
+        .await
+        .expect("AdminSetUserPassword");
     for (group, precedence, role) in [
         ("readers", 10, None),
         ("admins", 1, Some("arn:aws:iam::123456789012:role/admin")),
@@ -119,6 +129,8 @@ async fn fixture(app: &TestApp) -> Fixture {
 type ClientBuilder =
     monban_testkit::idp::operation::create_user_pool_client::builders::CreateUserPoolClientFluentBuilder;
 
+/// A client that signs in with USER_PASSWORD_AUTH and refreshes, configured further by
+/// `configure`.
 async fn new_client(
     idp: &Client,
     pool: &str,
@@ -127,7 +139,9 @@ async fn new_client(
     configure(
         idp.create_user_pool_client()
             .user_pool_id(pool)
-            .client_name(unique_name("app-")),
+            .client_name(unique_name("app-"))
+            .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
+            .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth),
     )
     .send()
     .await
@@ -137,24 +151,34 @@ async fn new_client(
     .expect("client id")
 }
 
-/// A new sign-in of `username` to `client`: a new token family.
-async fn sign_in(app: &TestApp, pool: &str, client: &str, username: &str) -> Tokens {
-    let cx = app.cx();
-    let pool = load_pool(cx, pool).await.expect("pool");
-    let client = load_client(cx, &pool.id, client).await.expect("client");
-    let user = find_user(cx, &pool, username).await.expect("user");
-    let result = tokens::issue(
-        cx,
-        &pool,
-        &client,
-        &user,
-        IssueParams {
-            auth_time_ms: cx.now_ms(),
-            ..IssueParams::default()
-        },
-    )
-    .await
-    .expect("issue");
+/// A new sign-in of `username` to `client` (InitiateAuth, USER_PASSWORD_AUTH): a new
+/// token family.
+async fn sign_in(app: &TestApp, _pool: &str, client: &str, username: &str) -> Tokens {
+    sign_in_with_secret(app, client, username, None).await
+}
+
+async fn sign_in_with_secret(
+    app: &TestApp,
+    client: &str,
+    username: &str,
+    secret: Option<&str>,
+) -> Tokens {
+    let mut req = app
+        .unsigned_idp()
+        .initiate_auth()
+        .client_id(client)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", username)
+        .auth_parameters("PASSWORD", PASSWORD);
+    if let Some(secret) = secret {
+        req = req.auth_parameters("SECRET_HASH", secret_hash(secret, username, client));
+    }
+    let result = req
+        .send()
+        .await
+        .expect("InitiateAuth")
+        .authentication_result
+        .expect("tokens");
     assert_eq!(result.token_type.as_deref(), Some("Bearer"));
     Tokens {
         id: result.id_token.expect("id token"),
@@ -169,11 +193,32 @@ async fn get_tokens(app: &TestApp, client: &str, refresh: &str) -> Result<
         monban_testkit::idp::operation::get_tokens_from_refresh_token::GetTokensFromRefreshTokenError,
         monban_testkit::idp::config::http::HttpResponse,
     >,
-> {
+>{
     app.unsigned_idp()
         .get_tokens_from_refresh_token()
         .client_id(client)
         .refresh_token(refresh)
+        .send()
+        .await
+}
+
+/// InitiateAuth with REFRESH_TOKEN_AUTH, as amazon-cognito-identity-js and pycognito refresh.
+async fn refresh_token_auth(
+    app: &TestApp,
+    client: &str,
+    refresh: &str,
+) -> Result<
+    monban_testkit::idp::operation::initiate_auth::InitiateAuthOutput,
+    monban_testkit::idp::error::SdkError<
+        monban_testkit::idp::operation::initiate_auth::InitiateAuthError,
+        monban_testkit::idp::config::http::HttpResponse,
+    >,
+> {
+    app.unsigned_idp()
+        .initiate_auth()
+        .client_id(client)
+        .auth_flow(AuthFlowType::RefreshTokenAuth)
+        .auth_parameters("REFRESH_TOKEN", refresh)
         .send()
         .await
 }
@@ -190,7 +235,10 @@ async fn get_user_works(app: &TestApp, access: &str) -> bool {
 
 async fn jwks(app: &TestApp, pool: &str) -> Value {
     let res = app
-        .send(RawRequest::new("GET", &format!("/{pool}/.well-known/jwks.json")))
+        .send(RawRequest::new(
+            "GET",
+            &format!("/{pool}/.well-known/jwks.json"),
+        ))
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(res.header("content-type"), Some("application/json"));
@@ -282,7 +330,10 @@ async fn tokens_verify_against_the_served_jwks_and_carry_cognitos_claims() {
         assert_eq!(id["exp"], now + 3600);
         assert!(is_uuid(&id["jti"]) && is_uuid(&id["origin_jti"]) && is_uuid(&id["event_id"]));
         // Groups by precedence; roles of the groups; the best-ranked group's role.
-        assert_eq!(id["cognito:groups"], serde_json::json!(["admins", "readers"]));
+        assert_eq!(
+            id["cognito:groups"],
+            serde_json::json!(["admins", "readers"])
+        );
         assert_eq!(
             id["cognito:roles"],
             serde_json::json!(["arn:aws:iam::123456789012:role/admin"])
@@ -312,7 +363,10 @@ async fn tokens_verify_against_the_served_jwks_and_carry_cognitos_claims() {
         assert_eq!(access["auth_time"], now);
         assert_eq!(access["iat"], now);
         assert_eq!(access["exp"], now + 3600);
-        assert_eq!(access["cognito:groups"], serde_json::json!(["admins", "readers"]));
+        assert_eq!(
+            access["cognito:groups"],
+            serde_json::json!(["admins", "readers"])
+        );
         assert!(access.get("email").is_none() && access.get("cognito:roles").is_none());
         assert!(is_uuid(&access["jti"]));
         assert_ne!(access["jti"], id["jti"]);
@@ -358,7 +412,10 @@ async fn validity_follows_the_client_and_read_attributes_filter_claims() {
         let t = sign_in(&app, &f.pool, &client, &f.username).await;
         let id = verify(&app, &f.pool, &t.id, Some(&client)).await;
         let access = verify(&app, &f.pool, &t.access, None).await;
-        assert_eq!(id["exp"].as_i64().unwrap() - id["iat"].as_i64().unwrap(), 600);
+        assert_eq!(
+            id["exp"].as_i64().unwrap() - id["iat"].as_i64().unwrap(),
+            600
+        );
         assert_eq!(
             access["exp"].as_i64().unwrap() - access["iat"].as_i64().unwrap(),
             7200
@@ -370,10 +427,15 @@ async fn validity_follows_the_client_and_read_attributes_filter_claims() {
 
         // The refresh token lives 120 minutes.
         app.clock().advance(Duration::from_secs(119 * 60));
-        get_tokens(&app, &client, &t.refresh).await.expect("still valid");
+        get_tokens(&app, &client, &t.refresh)
+            .await
+            .expect("still valid");
         app.clock().advance(Duration::from_secs(2 * 60));
-        expect_code(get_tokens(&app, &client, &t.refresh).await, "NotAuthorizedException")
-            .assert_message_contains("Refresh Token has expired");
+        expect_code(
+            get_tokens(&app, &client, &t.refresh).await,
+            "NotAuthorizedException",
+        )
+        .assert_message_contains("Refresh Token has expired");
     })
     .await;
 }
@@ -394,11 +456,20 @@ async fn discovery_document_names_the_issuer_and_the_jwks() {
         assert_eq!(doc["issuer"], base.as_str());
         assert_eq!(doc["jwks_uri"], format!("{base}/.well-known/jwks.json"));
         assert_eq!(doc["token_endpoint"], format!("{base}/oauth2/token"));
-        assert_eq!(doc["authorization_endpoint"], format!("{base}/oauth2/authorize"));
+        assert_eq!(
+            doc["authorization_endpoint"],
+            format!("{base}/oauth2/authorize")
+        );
         assert_eq!(doc["userinfo_endpoint"], format!("{base}/oauth2/userInfo"));
-        assert_eq!(doc["id_token_signing_alg_values_supported"], serde_json::json!(["RS256"]));
+        assert_eq!(
+            doc["id_token_signing_alg_values_supported"],
+            serde_json::json!(["RS256"])
+        );
         // The JWKS at jwks_uri is served before anyone signed in.
-        assert_eq!(jwks(&app, &f.pool).await["keys"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            jwks(&app, &f.pool).await["keys"].as_array().unwrap().len(),
+            2
+        );
 
         for path in [
             "/us-east-1_NoSuchPoo/.well-known/jwks.json",
@@ -440,10 +511,19 @@ async fn refresh_keeps_the_family_and_rereads_the_user() {
             .await
             .expect("GetTokensFromRefreshToken");
         let result = out.authentication_result.expect("result");
-        assert!(result.refresh_token.is_none(), "no rotation, no new refresh token");
+        assert!(
+            result.refresh_token.is_none(),
+            "no rotation, no new refresh token"
+        );
         assert_eq!(result.expires_in, 3600);
         assert_eq!(result.token_type.as_deref(), Some("Bearer"));
-        let id = verify(&app, &f.pool, result.id_token.as_deref().unwrap(), Some(&f.client)).await;
+        let id = verify(
+            &app,
+            &f.pool,
+            result.id_token.as_deref().unwrap(),
+            Some(&f.client),
+        )
+        .await;
         let access = verify(&app, &f.pool, result.access_token.as_deref().unwrap(), None).await;
         assert_eq!(id["origin_jti"], before["origin_jti"]);
         assert_eq!(access["origin_jti"], before["origin_jti"]);
@@ -454,6 +534,33 @@ async fn refresh_keeps_the_family_and_rereads_the_user() {
         assert_eq!(id["cognito:groups"], serde_json::json!(["readers"]));
         assert!(id.get("cognito:preferred_role").is_none());
         assert!(get_user_works(&app, result.access_token.as_deref().unwrap()).await);
+
+        // InitiateAuth REFRESH_TOKEN_AUTH gives the same family too.
+        let result = refresh_token_auth(&app, &f.client, &t.refresh)
+            .await
+            .expect("REFRESH_TOKEN_AUTH")
+            .authentication_result
+            .expect("tokens");
+        assert!(result.refresh_token.is_none());
+        let access = verify(&app, &f.pool, result.access_token.as_deref().unwrap(), None).await;
+        assert_eq!(access["origin_jti"], before["origin_jti"]);
+        assert_eq!(access["auth_time"], before["auth_time"]);
+
+        // A client that does not allow refreshing refuses both ways.
+        let no_refresh = new_client(&app.idp(), &f.pool, |b| {
+            b.set_explicit_auth_flows(Some(vec![ExplicitAuthFlowsType::AllowUserPasswordAuth]))
+        })
+        .await;
+        let t = sign_in(&app, &f.pool, &no_refresh, &f.username).await;
+        expect_code(
+            get_tokens(&app, &no_refresh, &t.refresh).await,
+            "InvalidParameterException",
+        )
+        .assert_message_contains("flow not enabled for this client");
+        expect_code(
+            refresh_token_auth(&app, &no_refresh, &t.refresh).await,
+            "InvalidParameterException",
+        );
     })
     .await;
 }
@@ -469,8 +576,11 @@ async fn refresh_tokens_are_bound_to_their_client_and_checked() {
             (f.client.as_str(), "bm90LWEtcmVhbC1yZWZyZXNoLXRva2Vu"),
             (f.client.as_str(), t.access.as_str()),
         ] {
-            expect_code(get_tokens(&app, client, token).await, "NotAuthorizedException")
-                .assert_message_contains("Invalid Refresh Token");
+            expect_code(
+                get_tokens(&app, client, token).await,
+                "NotAuthorizedException",
+            )
+            .assert_message_contains("Invalid Refresh Token");
         }
 
         // A client with a secret needs it, raw, in ClientSecret.
@@ -479,6 +589,8 @@ async fn refresh_tokens_are_bound_to_their_client_and_checked() {
             .create_user_pool_client()
             .user_pool_id(&f.pool)
             .client_name(unique_name("secret-"))
+            .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
+            .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
             .generate_secret(true)
             .send()
             .await
@@ -489,7 +601,7 @@ async fn refresh_tokens_are_bound_to_their_client_and_checked() {
             described.client_id.unwrap(),
             described.client_secret.unwrap(),
         );
-        let t = sign_in(&app, &f.pool, &secret_client, &f.username).await;
+        let t = sign_in_with_secret(&app, &secret_client, &f.username, Some(&secret)).await;
         let call = |secret: Option<String>| {
             app.unsigned_idp()
                 .get_tokens_from_refresh_token()
@@ -499,7 +611,10 @@ async fn refresh_tokens_are_bound_to_their_client_and_checked() {
                 .send()
         };
         expect_code(call(None).await, "NotAuthorizedException");
-        expect_code(call(Some(format!("{secret}x"))).await, "NotAuthorizedException");
+        expect_code(
+            call(Some(format!("{secret}x"))).await,
+            "NotAuthorizedException",
+        );
         call(Some(secret.clone())).await.expect("with the secret");
     })
     .await;
@@ -513,12 +628,18 @@ async fn access_tokens_expire_on_the_clock() {
         assert!(get_user_works(&app, &t.access).await);
         app.clock().advance(Duration::from_secs(3601));
         expect_code(
-            app.unsigned_idp().get_user().access_token(&t.access).send().await,
+            app.unsigned_idp()
+                .get_user()
+                .access_token(&t.access)
+                .send()
+                .await,
             "NotAuthorizedException",
         )
         .assert_message_contains("Access Token has expired");
         // The refresh token (30 days) still gives fresh ones.
-        let out = get_tokens(&app, &f.client, &t.refresh).await.expect("refresh");
+        let out = get_tokens(&app, &f.client, &t.refresh)
+            .await
+            .expect("refresh");
         let access = out.authentication_result.unwrap().access_token.unwrap();
         assert!(get_user_works(&app, &access).await);
     })
@@ -536,16 +657,18 @@ async fn forged_and_foreign_access_tokens_are_invalid() {
             serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
         claims["username"] = "mallory".into();
         let tampered = URL_SAFE_NO_PAD.encode(claims.to_string());
-        let none_header = URL_SAFE_NO_PAD.encode(format!(
-            r#"{{"kid":"{}","alg":"none"}}"#,
-            kid_of(&t.access)
-        ));
+        let none_header =
+            URL_SAFE_NO_PAD.encode(format!(r#"{{"kid":"{}","alg":"none"}}"#, kid_of(&t.access)));
 
         // The same user in another pool: its key is not this pool's.
         let other = fixture(&app).await;
         let foreign = sign_in(&app, &other.pool, &other.client, &other.username).await;
-        let [_, foreign_payload, foreign_sig]: [&str; 3] =
-            foreign.access.split('.').collect::<Vec<_>>().try_into().unwrap();
+        let [_, foreign_payload, foreign_sig]: [&str; 3] = foreign
+            .access
+            .split('.')
+            .collect::<Vec<_>>()
+            .try_into()
+            .unwrap();
 
         for token in [
             format!("{header}.{tampered}.{signature}"),
@@ -556,7 +679,11 @@ async fn forged_and_foreign_access_tokens_are_invalid() {
             format!("{header}.{payload}"),
         ] {
             expect_code(
-                app.unsigned_idp().get_user().access_token(&token).send().await,
+                app.unsigned_idp()
+                    .get_user()
+                    .access_token(&token)
+                    .send()
+                    .await,
                 "NotAuthorizedException",
             )
             .assert_message_contains("Invalid Access Token");
@@ -580,21 +707,34 @@ async fn global_sign_out_revokes_every_session_of_the_user() {
             .expect("GlobalSignOut");
         for t in [&a, &b] {
             expect_code(
-                app.unsigned_idp().get_user().access_token(&t.access).send().await,
+                app.unsigned_idp()
+                    .get_user()
+                    .access_token(&t.access)
+                    .send()
+                    .await,
                 "NotAuthorizedException",
             )
             .assert_message_contains("Access Token has been revoked");
-            expect_code(get_tokens(&app, &f.client, &t.refresh).await, "NotAuthorizedException")
-                .assert_message_contains("Refresh Token has been revoked");
+            expect_code(
+                get_tokens(&app, &f.client, &t.refresh).await,
+                "NotAuthorizedException",
+            )
+            .assert_message_contains("Refresh Token has been revoked");
         }
         expect_code(
-            app.unsigned_idp().global_sign_out().access_token(&a.access).send().await,
+            app.unsigned_idp()
+                .global_sign_out()
+                .access_token(&a.access)
+                .send()
+                .await,
             "NotAuthorizedException",
         );
         // Signing in again starts a live session.
         let c = sign_in(&app, &f.pool, &f.client, &f.username).await;
         assert!(get_user_works(&app, &c.access).await);
-        get_tokens(&app, &f.client, &c.refresh).await.expect("new session refreshes");
+        get_tokens(&app, &f.client, &c.refresh)
+            .await
+            .expect("new session refreshes");
     })
     .await;
 }
@@ -625,30 +765,47 @@ async fn revoke_token_kills_that_family_only() {
             "UnsupportedTokenTypeException",
         );
         let other = new_client(&app.idp(), &f.pool, |b| b).await;
-        expect_code(revoke(other, a.refresh.clone()).await, "UnauthorizedException");
+        expect_code(
+            revoke(other, a.refresh.clone()).await,
+            "UnauthorizedException",
+        );
 
-        revoke(f.client.clone(), a.refresh.clone()).await.expect("RevokeToken");
+        revoke(f.client.clone(), a.refresh.clone())
+            .await
+            .expect("RevokeToken");
         // Every access token of the family, the refreshed one too.
         for access in [&a.access, &a2] {
             expect_code(
-                app.unsigned_idp().get_user().access_token(access).send().await,
+                app.unsigned_idp()
+                    .get_user()
+                    .access_token(access)
+                    .send()
+                    .await,
                 "NotAuthorizedException",
             )
             .assert_message_contains("Access Token has been revoked");
         }
-        expect_code(get_tokens(&app, &f.client, &a.refresh).await, "NotAuthorizedException")
-            .assert_message_contains("Refresh Token has been revoked");
+        expect_code(
+            get_tokens(&app, &f.client, &a.refresh).await,
+            "NotAuthorizedException",
+        )
+        .assert_message_contains("Refresh Token has been revoked");
         // The other session lives on.
         assert!(get_user_works(&app, &b.access).await);
-        get_tokens(&app, &f.client, &b.refresh).await.expect("b refreshes");
+        get_tokens(&app, &f.client, &b.refresh)
+            .await
+            .expect("b refreshes");
         // Revoking again, or an unknown token, is not an error.
-        revoke(f.client.clone(), a.refresh.clone()).await.expect("again");
+        revoke(f.client.clone(), a.refresh.clone())
+            .await
+            .expect("again");
         revoke(f.client.clone(), "dW5rbm93bi1yZWZyZXNoLXRva2Vu".to_owned())
             .await
             .expect("unknown");
 
         // A client with revocation off refuses.
-        let no_revocation = new_client(&app.idp(), &f.pool, |b| b.enable_token_revocation(false)).await;
+        let no_revocation =
+            new_client(&app.idp(), &f.pool, |b| b.enable_token_revocation(false)).await;
         let c = sign_in(&app, &f.pool, &no_revocation, &f.username).await;
         expect_code(
             revoke(no_revocation, c.refresh.clone()).await,
@@ -672,7 +829,10 @@ async fn admin_sign_out_disable_and_delete_revoke_tokens() {
             .await
             .expect("AdminUserGlobalSignOut");
         assert!(!get_user_works(&app, &t.access).await);
-        expect_code(get_tokens(&app, &f.client, &t.refresh).await, "NotAuthorizedException");
+        expect_code(
+            get_tokens(&app, &f.client, &t.refresh).await,
+            "NotAuthorizedException",
+        );
         expect_code(
             idp.admin_user_global_sign_out()
                 .user_pool_id(&f.pool)
@@ -690,7 +850,10 @@ async fn admin_sign_out_disable_and_delete_revoke_tokens() {
             .await
             .expect("AdminDisableUser");
         assert!(!get_user_works(&app, &t.access).await);
-        expect_code(get_tokens(&app, &f.client, &t.refresh).await, "NotAuthorizedException");
+        expect_code(
+            get_tokens(&app, &f.client, &t.refresh).await,
+            "NotAuthorizedException",
+        );
         idp.admin_enable_user()
             .user_pool_id(&f.pool)
             .username(&f.username)
@@ -709,7 +872,10 @@ async fn admin_sign_out_disable_and_delete_revoke_tokens() {
             .await
             .expect("AdminDeleteUser");
         assert!(!get_user_works(&app, &t.access).await);
-        expect_code(get_tokens(&app, &f.client, &t.refresh).await, "NotAuthorizedException");
+        expect_code(
+            get_tokens(&app, &f.client, &t.refresh).await,
+            "NotAuthorizedException",
+        );
     })
     .await;
 }
@@ -727,12 +893,19 @@ async fn a_disabled_user_is_refused_even_with_live_tokens() {
         user.enabled = false;
         cx.store.update_user(&user).await.unwrap();
         expect_code(
-            app.unsigned_idp().get_user().access_token(&t.access).send().await,
+            app.unsigned_idp()
+                .get_user()
+                .access_token(&t.access)
+                .send()
+                .await,
             "NotAuthorizedException",
         )
         .assert_message_contains("User is disabled.");
-        expect_code(get_tokens(&app, &f.client, &t.refresh).await, "NotAuthorizedException")
-            .assert_message_contains("User is disabled.");
+        expect_code(
+            get_tokens(&app, &f.client, &t.refresh).await,
+            "NotAuthorizedException",
+        )
+        .assert_message_contains("User is disabled.");
     })
     .await;
 }
@@ -761,41 +934,45 @@ async fn rotation_issues_new_refresh_tokens_and_refuses_reuse() {
             .unwrap();
         let next = first.refresh_token.clone().expect("a new refresh token");
         assert_ne!(next, t.refresh);
-        let id = verify(&app, &f.pool, first.id_token.as_deref().unwrap(), Some(&strict)).await;
+        let id = verify(
+            &app,
+            &f.pool,
+            first.id_token.as_deref().unwrap(),
+            Some(&strict),
+        )
+        .await;
         let original = verify(&app, &f.pool, &t.id, Some(&strict)).await;
         assert_eq!(id["origin_jti"], original["origin_jti"]);
         expect_code(
             get_tokens(&app, &strict, &t.refresh).await,
             "RefreshTokenReuseException",
         );
-        get_tokens(&app, &strict, &next).await.expect("the new one works");
+        get_tokens(&app, &strict, &next)
+            .await
+            .expect("the new one works");
 
         // REFRESH_TOKEN_AUTH is refused for a rotating client.
-        let cx: &Cx = app.cx();
-        let pool = load_pool(cx, &f.pool).await.unwrap();
-        let client: AppClient = load_client(cx, &f.pool, &strict).await.unwrap();
         let t = sign_in(&app, &f.pool, &strict, &f.username).await;
-        let refused = tokens::refresh(
-            cx,
-            &pool,
-            &client,
-            &t.refresh,
-            None,
-            RefreshMode::RefreshTokenAuth { secret_hash: None },
-        )
-        .await
-        .unwrap_err();
-        assert_eq!(refused.kind.name(), "InvalidParameterException");
+        expect_code(
+            refresh_token_auth(&app, &strict, &t.refresh).await,
+            "InvalidParameterException",
+        );
 
         // With a grace period the old token works for retries, then not.
         let lenient = new_client(&app.idp(), &f.pool, rotating(30)).await;
         let t = sign_in(&app, &f.pool, &lenient, &f.username).await;
-        get_tokens(&app, &lenient, &t.refresh).await.expect("rotate");
+        get_tokens(&app, &lenient, &t.refresh)
+            .await
+            .expect("rotate");
         app.clock().advance(Duration::from_secs(20));
         let retried = get_tokens(&app, &lenient, &t.refresh)
             .await
             .expect("a retry within the grace period");
-        assert!(retried.authentication_result.unwrap().refresh_token.is_some());
+        assert!(retried
+            .authentication_result
+            .unwrap()
+            .refresh_token
+            .is_some());
         app.clock().advance(Duration::from_secs(20));
         expect_code(
             get_tokens(&app, &lenient, &t.refresh).await,
@@ -818,7 +995,11 @@ async fn key_rotation_keeps_old_tokens_valid_and_reaches_other_nodes() {
         let new_kids = tokens::rotate_keys(&node_b, &f.pool).await.expect("rotate");
         assert_eq!(new_kids.len(), 2);
         let set = jwks(&app, &f.pool).await;
-        assert_eq!(set["keys"].as_array().unwrap().len(), 4, "old and new: {set}");
+        assert_eq!(
+            set["keys"].as_array().unwrap().len(),
+            4,
+            "old and new: {set}"
+        );
 
         // Node B signs with the new keys once they are a moment old.
         app.clock().advance(Duration::from_secs(3));

@@ -22,7 +22,9 @@ pub async fn revoke_token(
     let (_, client) = load_public_client(cx, &req.client_id)
         .await
         .map_err(|e| match e.kind {
-            ErrorKind::ResourceNotFoundException => Error::new(ErrorKind::UnauthorizedException, e.message),
+            ErrorKind::ResourceNotFoundException => {
+                Error::new(ErrorKind::UnauthorizedException, e.message)
+            }
             _ => e,
         })?;
     check_client_secret(
