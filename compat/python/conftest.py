@@ -81,6 +81,26 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 @pytest.fixture(scope="session")
+def aws_issuer_server(mail_sink):
+    """A second server whose tokens carry Cognito's own issuer form
+    (`https://cognito-idp.{region}.amazonaws.com/{poolId}`), for verifiers that hard-code it."""
+    work = Path(tempfile.mkdtemp(prefix="monban-compat-aws-iss-"))
+    data_dir = work / "data"
+    data_dir.mkdir()
+    args = ["--smtp-host", mail_sink.host, "--smtp-port", str(mail_sink.port),
+            "--smtp-security", "plain", "--smtp-from", MAIL_FROM, "--issuer-style", "aws"]
+    srv = Server(monban_binary(), data_dir, work / "server.log",
+                 os.environ.get("MONBAN_TEST_DATABASE_URL"), extra_args=args)
+    try:
+        srv.start()
+    except RuntimeError as err:
+        pytest.fail(str(err), pytrace=False)
+    yield srv
+    srv.stop()
+    shutil.rmtree(work, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
 def make_client(server):
     """A boto3 cognito-idp client; signed by the admin key unless told otherwise."""
 

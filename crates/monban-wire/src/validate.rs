@@ -85,6 +85,8 @@ pub fn decode<T: DeserializeOwned>(
             "The request body must be a JSON object",
         ));
     }
+    let mut value = value;
+    drop_null_map_values(service, op.input, &mut value);
     check_types(service, op.input, &value, "")?;
     let mut violations = Vec::new();
     check_constraints(service, op.input, &value, "", &mut violations);
@@ -119,6 +121,36 @@ fn child(path: &str, name: &str) -> String {
         name.to_owned()
     } else {
         format!("{path}.{name}")
+    }
+}
+
+/// Removes map entries whose value is null, as the service treats them as absent:
+/// amazon-cognito-identity-js sends `"DEVICE_KEY": null` in `AuthParameters` when it knows
+/// no device.
+fn drop_null_map_values(service: &Service, shape: usize, value: &mut Value) {
+    let Some(s) = service.shapes.get(shape) else {
+        return;
+    };
+    match (&s.kind, value) {
+        (ShapeKind::Structure(members), Value::Object(obj)) => {
+            for m in *members {
+                if let Some(v) = obj.get_mut(m.name) {
+                    drop_null_map_values(service, m.shape, v);
+                }
+            }
+        }
+        (ShapeKind::List { member, .. }, Value::Array(items)) => {
+            for v in items {
+                drop_null_map_values(service, *member, v);
+            }
+        }
+        (ShapeKind::Map { value: vshape, .. }, Value::Object(obj)) => {
+            obj.retain(|_, v| !v.is_null());
+            for v in obj.values_mut() {
+                drop_null_map_values(service, *vshape, v);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -352,6 +384,20 @@ mod tests {
 
     fn op(name: &str) -> &'static Operation {
         IDP.operation(name).unwrap()
+    }
+
+    #[test]
+    fn null_map_values_are_absent() {
+        let req: idp::InitiateAuthRequest = decode(
+            &IDP,
+            op("InitiateAuth"),
+            br#"{"AuthFlow":"REFRESH_TOKEN_AUTH","ClientId":"abc",
+                "AuthParameters":{"REFRESH_TOKEN":"t","DEVICE_KEY":null}}"#,
+        )
+        .unwrap();
+        let params = req.auth_parameters.unwrap();
+        assert_eq!(params.len(), 1);
+        assert_eq!(params["REFRESH_TOKEN"], "t");
     }
 
     #[test]

@@ -682,6 +682,38 @@ async fn change_password_then_sign_in_with_the_new_one() {
 }
 
 #[tokio::test]
+async fn wrong_previous_passwords_lock_change_password_for_a_while() {
+    each_backend(|app| async move {
+        let idp = app.idp();
+        let pool = pool(&idp, |b| b).await;
+        let c = client(&idp, &pool, &[], &[]).await;
+        let name = user(&idp, &pool, "kim", &[]).await;
+        let t = token(&app, &c, &name).await;
+        let change = |previous: &'static str| {
+            app.unsigned_idp()
+                .change_password()
+                .access_token(&t)
+                .previous_password(previous)
+                .proposed_password(NEW_PASSWORD)
+                .send()
+        };
+        for _ in 0..5 {
+            expect_code(change("Wrong-Password-9").await, "NotAuthorizedException");
+        }
+        let err = service_error(change(PASSWORD).await);
+        assert_eq!(err.code, "LimitExceededException");
+        assert_eq!(
+            err.message,
+            "Attempt limit exceeded, please try after some time."
+        );
+        app.clock().advance(Duration::from_secs(2));
+        change(PASSWORD).await.unwrap();
+        sign_in(&app, &c, &name, NEW_PASSWORD).await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn delete_user_attributes_refuses_required_and_unwritable_ones() {
     each_backend(|app| async move {
         let idp = app.idp();
