@@ -6,6 +6,7 @@
 mod api;
 mod app;
 mod cors;
+mod date;
 mod dispatch;
 mod health;
 mod request_log;
@@ -27,6 +28,7 @@ pub use smtp::{SmtpMailer, SmtpSecurity, SmtpSettings};
 
 /// The whole HTTP surface.
 pub fn router(app: App) -> Router {
+    let app = Arc::new(app);
     Router::new()
         .route("/", post(api::handle))
         .route("/health", get(health::handle))
@@ -35,7 +37,8 @@ pub fn router(app: App) -> Router {
             "/{pool_id}/.well-known/openid-configuration",
             get(well_known::openid_configuration),
         )
-        .with_state(Arc::new(app))
+        .layer(axum::middleware::from_fn_with_state(app.clone(), date::layer))
+        .with_state(app)
         .layer(cors::layer())
         .layer(axum::middleware::from_fn(request_log::layer))
 }

@@ -159,6 +159,14 @@ async fn health_follows_the_store() {
 }
 
 #[tokio::test]
+async fn date_header_follows_the_service_clock() {
+    // SDKs correct their signing clock from `Date`: it must be the clock that checks X-Amz-Date.
+    let h = harness();
+    let response = send(h.app, Request::get("/health").body(Body::empty()).unwrap()).await;
+    assert_eq!(response.headers()["date"], "Tue, 14 Nov 2023 22:13:20 GMT");
+}
+
+#[tokio::test]
 async fn targets_must_name_a_known_operation() {
     let h = harness();
     let mut no_target = api_request("x", "{}");
