@@ -22,8 +22,16 @@ def test_cli_pool_and_user(aws_cli, idp, unique):
         assert re.fullmatch(r"us-east-1_[0-9A-Za-z]+", pool_id)
         assert pool["Name"] == name
 
-        # list-user-pools pages through everything by itself.
-        listed = cli_ok(aws_cli, "list-user-pools", "--max-results", "10")["UserPools"]
+        # --max-results is required and turns the CLI's own paging off: follow NextToken by
+        # hand, since the server may hold many more pools than one page (a shared database).
+        listed, token = [], None
+        for _page in range(1000):
+            args = ["list-user-pools", "--max-results", "60"]
+            page = cli_ok(aws_cli, *args, *(["--next-token", token] if token else []))
+            listed += page["UserPools"]
+            token = page.get("NextToken")
+            if not token:
+                break
         assert name in {p["Name"] for p in listed if p["Id"] == pool_id}
 
         username = unique("cli-user")
