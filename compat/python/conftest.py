@@ -24,7 +24,7 @@ from botocore.config import Config
 
 from flows import AppFactory
 from mail_sink import MailSink
-from support import MAIL_FROM, REGION, TEMP_PASSWORD, Server, monban_binary
+from support import MAIL_FROM, REGION, SHORT_CODE_SECS, TEMP_PASSWORD, Server, monban_binary
 
 _SERVER: Server | None = None
 
@@ -80,24 +80,78 @@ def pytest_sessionfinish(session, exitstatus):
         shutil.rmtree(_SERVER.data_dir.parent, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
-def aws_issuer_server(mail_sink):
-    """A second server whose tokens carry Cognito's own issuer form
-    (`https://cognito-idp.{region}.amazonaws.com/{poolId}`), for verifiers that hard-code it."""
-    work = Path(tempfile.mkdtemp(prefix="monban-compat-aws-iss-"))
+def _extra_server(mail_sink, prefix, flags):
+    """Another `monban serve` (own data directory, same database and mail sink) started with
+    `flags`: for behaviour that depends on server settings."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
     data_dir = work / "data"
     data_dir.mkdir()
     args = ["--smtp-host", mail_sink.host, "--smtp-port", str(mail_sink.port),
-            "--smtp-security", "plain", "--smtp-from", MAIL_FROM, "--issuer-style", "aws"]
+            "--smtp-security", "plain", "--smtp-from", MAIL_FROM, *flags]
     srv = Server(monban_binary(), data_dir, work / "server.log",
                  os.environ.get("MONBAN_TEST_DATABASE_URL"), extra_args=args)
     try:
         srv.start()
     except RuntimeError as err:
         pytest.fail(str(err), pytrace=False)
+    return srv
+
+
+def _stop_extra_server(srv):
+    crashed = not srv.is_running()
+    code = srv.stop()
+    if crashed:
+        pytest.fail(f"monban exited during the run (code {code}); log {srv.log_path}:\n"
+                    f"{srv.log_tail()}", pytrace=False)
+    shutil.rmtree(srv.data_dir.parent, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def aws_issuer_server(mail_sink):
+    """A server whose tokens carry Cognito's own issuer form
+    (`https://cognito-idp.{region}.amazonaws.com/{poolId}`), for verifiers that hard-code it."""
+    srv = _extra_server(mail_sink, "monban-compat-aws-iss-", ["--issuer-style", "aws"])
     yield srv
-    srv.stop()
-    shutil.rmtree(work, ignore_errors=True)
+    _stop_extra_server(srv)
+
+
+@pytest.fixture(scope="session")
+def short_codes_server(mail_sink):
+    """A server whose confirmation, verification and reset codes live SHORT_CODE_SECS."""
+    validity = str(SHORT_CODE_SECS)
+    srv = _extra_server(mail_sink, "monban-compat-short-codes-", [
+        "--sign-up-code-validity-secs", validity,
+        "--verification-code-validity-secs", validity,
+        "--reset-code-validity-secs", validity,
+    ])
+    yield srv
+    _stop_extra_server(srv)
+
+
+def _client_for(srv, **config):
+    config.setdefault("retries", {"mode": "standard", "max_attempts": 1})
+    return boto3.session.Session().client(
+        "cognito-idp", endpoint_url=srv.endpoint, region_name=REGION,
+        aws_access_key_id=srv.admin_key.access_key_id,
+        aws_secret_access_key=srv.admin_key.secret_access_key, config=Config(**config))
+
+
+@pytest.fixture
+def short_codes_app(short_codes_server, mail_sink, unique):
+    """Like `app`, on the short-lived-codes server."""
+    idp = _client_for(short_codes_server)
+    public = _client_for(short_codes_server, signature_version=UNSIGNED)
+    created = []
+
+    def pool_factory(**kwargs):
+        kwargs.setdefault("PoolName", unique("pool"))
+        pool = idp.create_user_pool(**kwargs)["UserPool"]
+        created.append(pool["Id"])
+        return pool
+
+    yield AppFactory(idp, public, mail_sink, short_codes_server, pool_factory, unique)()
+    for pool_id in created:
+        idp.delete_user_pool(UserPoolId=pool_id)
 
 
 @pytest.fixture(scope="session")

@@ -32,6 +32,8 @@ STRONG_PASSWORD = "Str0ng-Passw0rd!"
 NEW_PASSWORD = "N3w-Passw0rd!x"
 # Sender for pools on Cognito's default email (the server's --smtp-from).
 MAIL_FROM = "no-reply@monban.test"
+# Code lifetimes on the short-codes server (conftest.short_codes_server).
+SHORT_CODE_SECS = 2
 
 
 def monban_binary() -> Path:
@@ -123,7 +125,7 @@ class Server:
     def log_tail(self, lines: int = 60) -> str:
         return "\n".join(self.log_text().splitlines()[-lines:])
 
-    def _environment(self) -> dict:
+    def environment(self) -> dict:
         # MONBAN_* variables would override the flags below; the suite decides everything.
         env = {k: v for k, v in os.environ.items() if not k.startswith("MONBAN_")}
         env.setdefault("RUST_LOG", "info")
@@ -148,7 +150,7 @@ class Server:
                 log.flush()
                 self.process = subprocess.Popen(
                     cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                    cwd=self.data_dir, env=self._environment(), start_new_session=True,
+                    cwd=self.data_dir, env=self.environment(), start_new_session=True,
                 )
             if self._wait_healthy():
                 self.admin_key = read_admin_key(self.data_dir, self.log_text())

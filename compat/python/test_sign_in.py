@@ -2,6 +2,7 @@
 NEW_PASSWORD_REQUIRED challenge of admin-created users, through boto3."""
 
 import json
+import time
 
 from flows import cognito_error
 from support import NEW_PASSWORD, STRONG_PASSWORD, TEMP_PASSWORD
@@ -194,3 +195,32 @@ def test_reset_required_user_is_told_so(app, idp, mail_sink):
     app.public.confirm_forgot_password(ClientId=app.client_id, Username=account.username,
                                        ConfirmationCode=code, Password=NEW_PASSWORD)
     assert app.password_auth(account.username, NEW_PASSWORD)["AccessToken"]
+
+
+def test_repeated_failures_lock_the_user_out_for_a_while(app):
+    # Cognito: a few failures are free, then "Password attempts exceeded" for a lockout that
+    # grows with each failure (even the right password is refused meanwhile), then sign-in works
+    # again. The thresholds are server settings; the defaults follow flows.md §4.
+    account = app.new_account()
+    answers = []
+    for _ in range(10):
+        try:
+            app.password_auth(account.username, "Wr0ng-Passw0rd!")
+            answers.append("signed in?!")
+        except app.public.exceptions.NotAuthorizedException as err:
+            answers.append(err.response["Error"]["Message"])
+            if answers[-1] == "Password attempts exceeded":
+                break
+    assert answers[:5] == [INCORRECT] * 5, answers
+    assert answers[-1] == "Password attempts exceeded", answers
+    with cognito_error("NotAuthorizedException", "Password attempts exceeded"):
+        app.sign_in(account)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            assert app.sign_in(account)["AccessToken"]
+            break
+        except app.public.exceptions.NotAuthorizedException as err:
+            assert err.response["Error"]["Message"] == "Password attempts exceeded"
+            assert time.monotonic() < deadline, "still locked out after 60 s"
+            time.sleep(1)

@@ -3,6 +3,7 @@
 // and the NEW_PASSWORD_REQUIRED challenge, written the way apps use the library.
 
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 
 import {
@@ -40,6 +41,23 @@ after(async () => {
 
 function payloadOf(jwt) {
 	return JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8'));
+}
+
+/** Verifies an RS256 JWT with node:crypto against the key of its `kid` in the served JWKS. */
+async function verifyWithJwks(jwt, poolId) {
+	const [head, body, signature] = jwt.split('.');
+	const header = JSON.parse(Buffer.from(head, 'base64url').toString('utf8'));
+	assert.deepEqual(Object.keys(header).sort(), ['alg', 'kid']);
+	assert.equal(header.alg, 'RS256');
+	const response = await fetch(`${monban.endpoint}/${poolId}/.well-known/jwks.json`);
+	assert.equal(response.status, 200);
+	const { keys } = await response.json();
+	const jwk = keys.find((k) => k.kid === header.kid);
+	assert.ok(jwk, `kid ${header.kid} is not in the JWKS`);
+	const key = crypto.createPublicKey({ key: jwk, format: 'jwk' });
+	const ok = crypto.verify('RSA-SHA256', Buffer.from(`${head}.${body}`), key, Buffer.from(signature, 'base64url'));
+	assert.ok(ok, 'the signature does not verify against the served JWKS');
+	return header;
 }
 
 /** Runs `body`; on failure adds the end of the server log to the error. */
@@ -157,6 +175,12 @@ describe('amazon-cognito-identity-js', () => {
 		assert.equal(id.decodePayload().aud, app.clientId);
 		assert.equal(id.decodePayload().sub, signedUp.userSub);
 		assert.ok(session.getRefreshToken().getToken());
+		const issuer = `${monban.endpoint}/${app.poolId}`;
+		assert.equal(id.decodePayload().iss, issuer);
+		assert.equal(access.decodePayload().iss, issuer);
+		const idHeader = await verifyWithJwks(id.getJwtToken(), app.poolId);
+		const accessHeader = await verifyWithJwks(access.getJwtToken(), app.poolId);
+		assert.notEqual(idHeader.kid, accessHeader.kid);
 		// The clock drift the library computes from `iat` is small: iat is the server's real time.
 		assert.ok(Math.abs(session.getClockDrift()) <= 5, `clock drift ${session.getClockDrift()}`);
 
