@@ -58,6 +58,10 @@ pub struct Settings {
     pub codes: crate::codes::CodeSettings,
     /// Failed sign-in lockout thresholds (flows.md §4).
     pub lockout: crate::auth::flows::LockoutSettings,
+    /// Where GetCredentialsForIdentity's credentials come from, and their lifetime.
+    pub credentials: crate::credentials::CredentialSettings,
+    /// OpenID Connect providers of identity pools and the port fetching their keys.
+    pub identity_pools: crate::identity_pools::IdentityPoolSettings,
 }
 
 /// How the `iss` claim of tokens is spelled (tokens.md §1).
@@ -81,6 +85,8 @@ impl Default for Settings {
             issuer_style: IssuerStyle::default(),
             codes: crate::codes::CodeSettings::default(),
             lockout: crate::auth::flows::LockoutSettings::default(),
+            credentials: crate::credentials::CredentialSettings::default(),
+            identity_pools: crate::identity_pools::IdentityPoolSettings::default(),
         }
     }
 }
@@ -96,6 +102,10 @@ pub struct Cx {
     pub keys: Arc<KeyRing>,
     /// Server-wide secrets shared by all nodes (SRP SECRET_BLOCK key, ...), cached.
     pub secrets: Arc<ServerSecrets>,
+    /// Delivers Lambda trigger events (the webhook adapter; `NoTriggers` when none).
+    pub triggers: Arc<dyn crate::triggers::Triggers>,
+    /// Sends SMS (MFA codes): a webhook, or the outbox in the database.
+    pub sms: Arc<dyn crate::sms::SmsSender>,
 }
 
 impl Cx {

@@ -44,6 +44,16 @@ pub fn new_uuid(rng: &dyn Rng) -> String {
         .to_string()
 }
 
+/// A remembered device's key, `{region}_{uuid}` (NewDeviceMetadata.DeviceKey).
+pub fn new_device_key(rng: &dyn Rng, region: &str) -> String {
+    format!("{region}_{}", new_uuid(rng))
+}
+
+/// A user's device group key: `-` and 8 alphanumerics, like `-nNwnPidS`.
+pub fn new_device_group_key(rng: &dyn Rng) -> String {
+    format!("-{}", random_from(rng, ALNUM, 8))
+}
+
 pub fn user_pool_arn(region: &str, account_id: &str, pool_id: &str) -> String {
     format!("arn:aws:cognito-idp:{region}:{account_id}:userpool/{pool_id}")
 }

@@ -5,17 +5,24 @@
 pub mod auth;
 pub mod caller;
 pub mod codes;
+pub mod credentials;
 pub mod cx;
+pub mod dev;
+pub mod devices;
 pub mod entities;
 pub mod error;
+pub mod identity_pools;
 pub mod ids;
 pub mod mail;
+pub mod mfa;
 pub mod ops;
 pub mod paging;
 pub mod password;
 pub mod pool_config;
+pub mod sms;
 pub mod store;
 pub mod tokens;
+pub mod triggers;
 pub mod users;
 
 pub use caller::{Caller, Iam};

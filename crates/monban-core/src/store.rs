@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use crate::entities::{
     AppClient, AuthSession, ConfirmationCode, Group, RefreshToken, SigningKey, User, UserFilter, UserPool,
 };
+use crate::entities::{Identity, IdentityLogin, IdentityPool};
 use crate::mail::{Email, OutboxMessage};
 
 #[derive(Debug)]
@@ -204,6 +205,147 @@ pub trait RefreshTokenStore: Send + Sync {
     async fn token_family_revoked_at(&self, pool_id: &str, family_id: &str) -> StoreResult<Option<i64>>;
 }
 
+#[async_trait]
+pub trait DeviceStore: Send + Sync {
+    /// Stores a device a sign-in has just handed out, first dropping the user's oldest
+    /// unconfirmed devices so that at most `keep_unconfirmed` remain with the new one (a
+    /// client that never confirms its devices does not pile them up). `Conflict` if the
+    /// key is taken; `NotFound` if the user is gone.
+    async fn insert_device(
+        &self,
+        device: &crate::entities::Device,
+        keep_unconfirmed: usize,
+    ) -> StoreResult<()>;
+    /// The user's device `device_key`, confirmed or not.
+    async fn get_device(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        device_key: &str,
+    ) -> StoreResult<Option<crate::entities::Device>>;
+    /// The group key of the user's devices, if it has any.
+    async fn get_device_group_key(&self, pool_id: &str, sub: &str) -> StoreResult<Option<String>>;
+    /// ConfirmDevice: writes the verifier, name, attributes, status and modified time of a
+    /// device that has no verifier yet. `NotFound` if absent; `Conflict { key:
+    /// "device:<key>" }` if it is already confirmed.
+    async fn confirm_device(&self, device: &crate::entities::Device) -> StoreResult<()>;
+    /// `NotFound` if absent.
+    async fn set_device_status(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        device_key: &str,
+        status: monban_wire::idp::DeviceRememberedStatusType,
+        at_ms: i64,
+    ) -> StoreResult<()>;
+    /// Records a sign-in the device proved itself in. `NotFound` if absent.
+    async fn record_device_authentication(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        device_key: &str,
+        at_ms: i64,
+    ) -> StoreResult<()>;
+    /// `NotFound` if absent.
+    async fn delete_device(&self, pool_id: &str, sub: &str, device_key: &str) -> StoreResult<()>;
+    /// The user's confirmed devices ordered by key, starting after `after`.
+    async fn list_devices(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<crate::entities::Device>>;
+}
+
+#[async_trait]
+pub trait ResetStore: Send + Sync {
+    /// Deletes every row (pools, clients, users, groups, sessions, codes, tokens, outbox
+    /// messages, server-wide secrets) in one transaction, leaving the database as a fresh
+    /// one: development mode's reset. Only the schema stays.
+    async fn reset_all(&self) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait SmsOutboxStore: Send + Sync {
+    /// Keeps a text message (the SMS outbox, when no SMS webhook is configured).
+    async fn insert_sms(&self, created_ms: i64, sms: &crate::sms::Sms) -> StoreResult<i64>;
+    /// Messages ordered by id, after `after_id`.
+    async fn list_sms(
+        &self,
+        after_id: Option<i64>,
+        limit: usize,
+    ) -> StoreResult<Vec<crate::sms::SmsOutboxMessage>>;
+}
+
+#[async_trait]
+pub trait IdentityPoolStore: Send + Sync {
+    /// `Conflict` if the id is taken.
+    async fn insert_identity_pool(&self, pool: &IdentityPool) -> StoreResult<()>;
+    async fn get_identity_pool(&self, id: &str) -> StoreResult<Option<IdentityPool>>;
+    /// Writes `pool` if the stored version is still `pool.version` (then increments it);
+    /// `VersionMismatch` otherwise, `NotFound` if the pool is gone.
+    async fn update_identity_pool(&self, pool: &IdentityPool) -> StoreResult<()>;
+    /// Deletes the pool with its identities and their logins. `NotFound` if absent.
+    async fn delete_identity_pool(&self, id: &str) -> StoreResult<()>;
+    /// Pools ordered by id, starting after `after`.
+    async fn list_identity_pools(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<IdentityPool>>;
+}
+
+/// Identities and their logins. A login (pool, provider, subject) belongs to at most one
+/// identity, by database constraint: `Conflict { key: "login:<provider>:<subject>" }`.
+#[async_trait]
+pub trait IdentityStore: Send + Sync {
+    /// Inserts the identity with its logins. `Conflict` if a login is linked already,
+    /// `NotFound` if the pool is gone.
+    async fn insert_identity(&self, identity: &Identity) -> StoreResult<()>;
+    /// With its logins.
+    async fn get_identity(&self, identity_id: &str) -> StoreResult<Option<Identity>>;
+    /// The identity a login is linked to.
+    async fn find_identity_by_login(
+        &self,
+        pool_id: &str,
+        provider: &str,
+        subject: &str,
+    ) -> StoreResult<Option<Identity>>;
+    /// Moves every login of the identities in `merge` (same pool) to `identity_id` and
+    /// deletes them, then links `logins` (those already linked to it stay), and sets
+    /// `modified_ms`; returns the identity as it is then. `NotFound` if `identity_id` is
+    /// gone, `Conflict` if a login is linked to an identity not in `merge`.
+    async fn link_identity_logins(
+        &self,
+        identity_id: &str,
+        logins: &[IdentityLogin],
+        merge: &[String],
+        at_ms: i64,
+    ) -> StoreResult<Identity>;
+    /// Unlinks `logins` from the identity (others' logins are left alone) and sets
+    /// `modified_ms`; an identity left without logins is disabled. Returns the identity as
+    /// it is then; `NotFound` if it is gone.
+    async fn unlink_identity_logins(
+        &self,
+        identity_id: &str,
+        logins: &[IdentityLogin],
+        at_ms: i64,
+    ) -> StoreResult<Identity>;
+    /// Deletes the identities with their logins; unknown ids are skipped. Returns how many
+    /// were deleted.
+    async fn delete_identities(&self, identity_ids: &[String]) -> StoreResult<u64>;
+    /// A page of the pool's identities ordered by id, starting after `after`, with their
+    /// logins; without the disabled ones if `hide_disabled`.
+    async fn list_identities(
+        &self,
+        pool_id: &str,
+        hide_disabled: bool,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<Identity>>;
+}
+
 /// Everything core stores.
 #[async_trait]
 pub trait Store:
@@ -217,6 +359,11 @@ pub trait Store:
     + AuthSessionStore
     + CodeStore
     + RefreshTokenStore
+    + DeviceStore
+    + SmsOutboxStore
+    + ResetStore
+    + IdentityPoolStore
+    + IdentityStore
 {
     /// Cheap round trip to the database, for health checks.
     async fn ping(&self) -> StoreResult<()>;

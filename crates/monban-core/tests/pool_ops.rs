@@ -31,10 +31,15 @@ async fn cx() -> (Cx, TempDir) {
         store: store.clone(),
         clock: clock.clone(),
         rng: Arc::new(SystemRng),
-        mailer: Arc::new(OutboxMailer { store, clock }),
+        mailer: Arc::new(OutboxMailer {
+            store: store.clone(),
+            clock: clock.clone(),
+        }),
         settings: Arc::new(Settings::default()),
         keys: Default::default(),
         secrets: Default::default(),
+        triggers: Arc::new(monban_core::triggers::NoTriggers),
+        sms: Arc::new(monban_core::sms::OutboxSms { store, clock }),
     };
     (cx, TempDir(dir))
 }

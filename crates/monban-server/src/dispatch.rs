@@ -4,7 +4,7 @@
 
 use axum::response::Response;
 use monban_core::ops::{
-    app_clients, auth, groups, self_service, sign_up, tokens, user_pools, users,
+    app_clients, auth, devices, groups, mfa, self_service, sign_up, tokens, user_pools, users,
 };
 use monban_core::{Caller, Cx, Error, Iam};
 use monban_wire::schema::Operation;
@@ -105,6 +105,24 @@ async fn user_pool_api(c: Call<'_>) -> Result<Response, Error> {
         "AdminRespondToAuthChallenge" => c.iam(auth::admin_respond_to_auth_challenge).await,
         "InitiateAuth" => c.public(auth::initiate_auth).await,
         "RespondToAuthChallenge" => c.public(auth::respond_to_auth_challenge).await,
+        // Devices
+        "AdminForgetDevice" => c.iam(devices::admin_forget_device).await,
+        "AdminGetDevice" => c.iam(devices::admin_get_device).await,
+        "AdminListDevices" => c.iam(devices::admin_list_devices).await,
+        "AdminUpdateDeviceStatus" => c.iam(devices::admin_update_device_status).await,
+        "ConfirmDevice" => c.public(devices::confirm_device).await,
+        "ForgetDevice" => c.public(devices::forget_device).await,
+        "GetDevice" => c.public(devices::get_device).await,
+        "ListDevices" => c.public(devices::list_devices).await,
+        "UpdateDeviceStatus" => c.public(devices::update_device_status).await,
+        // MFA
+        "AdminDeleteSoftwareToken" => c.iam(mfa::admin_delete_software_token).await,
+        "AdminSetUserMFAPreference" => c.iam(mfa::admin_set_user_mfa_preference).await,
+        "AdminSetUserSettings" => c.iam(mfa::admin_set_user_settings).await,
+        "AssociateSoftwareToken" => c.public(mfa::associate_software_token).await,
+        "SetUserMFAPreference" => c.public(mfa::set_user_mfa_preference).await,
+        "SetUserSettings" => c.public(mfa::set_user_settings).await,
+        "VerifySoftwareToken" => c.public(mfa::verify_software_token).await,
         _ => Err(not_implemented(c.op)),
     }
 }

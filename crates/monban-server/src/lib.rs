@@ -6,13 +6,19 @@
 mod api;
 mod app;
 mod cors;
+mod credentials_verify;
 mod date;
+mod dev_api;
 mod dispatch;
 mod health;
+mod outbound_http;
 mod request_log;
 mod response;
 mod sigv4;
 mod smtp;
+mod sms_webhook;
+mod sts_client;
+mod webhook;
 mod well_known;
 
 #[cfg(test)]
@@ -24,19 +30,45 @@ use axum::routing::{get, post};
 use axum::Router;
 
 pub use app::{AdminKey, App};
+pub use dev_api::DevControls;
+pub use sms_webhook::{SmsWebhookSettings, WebhookSms};
 pub use smtp::{SmtpMailer, SmtpSecurity, SmtpSettings};
+pub use sts_client::HttpStsTransport;
+pub use webhook::{WebhookSettings, WebhookTriggers};
 
-/// The whole HTTP surface.
+/// The whole HTTP surface. The `/_monban/` paths answer 404 here: see [`dev_router`].
 pub fn router(app: App) -> Router {
+    build(app, None)
+}
+
+/// Development mode (`--dev`): [`router`] accepting any SigV4 signature, plus the
+/// test-support API under `/_monban/`. `controls` become the clock and (when ids are
+/// seeded) the generator of `app.cx`; build the mailers on the same clock.
+pub fn dev_router(mut app: App, controls: DevControls) -> Router {
+    app.dev = true;
+    app.cx.clock = controls.clock.clone();
+    if let Some(rng) = &controls.rng {
+        app.cx.rng = rng.clone();
+    }
+    build(app, Some(controls))
+}
+
+fn build(app: App, dev: Option<DevControls>) -> Router {
     let app = Arc::new(app);
+    let test_support = match dev {
+        Some(controls) => dev_api::routes(app.clone(), controls),
+        None => dev_api::refused(),
+    };
     Router::new()
         .route("/", post(api::handle))
         .route("/health", get(health::handle))
+        .route(credentials_verify::PATH, post(credentials_verify::handle))
         .route("/{pool_id}/.well-known/jwks.json", get(well_known::jwks))
         .route(
             "/{pool_id}/.well-known/openid-configuration",
             get(well_known::openid_configuration),
         )
+        .merge(test_support)
         .layer(axum::middleware::from_fn_with_state(app.clone(), date::layer))
         .with_state(app)
         .layer(cors::layer())

@@ -8,20 +8,26 @@
 //! Unique keys are the database's constraints; a broken one is reported as
 //! `StoreError::Conflict { key }`, where `key` is the user's login key (`u:alice`,
 //! `email:a@example.com`) or `sub:<sub>` for users, `pool:<id>`, `client:<id>` and
-//! `group:<name>` for the others (`kid:<kid>`, `session:<id>`, `once:<id>` for sign-in state).
+//! `group:<name>` for the others (`kid:<kid>`, `session:<id>`, `once:<id>` for sign-in state;
+//! `identity_pool:<id>`, `identity:<id>` and `login:<provider>:<subject>` for identity pools).
 
 mod app_clients;
 mod auth_sessions;
 mod codec;
 mod codes;
+mod devices;
 mod dialect;
 mod error;
 mod groups;
+mod identities;
+mod identity_pools;
 mod migrations;
 mod outbox;
 mod refresh_tokens;
+mod reset;
 mod secrets;
 mod signing_keys;
+mod sms_outbox;
 mod sql_store;
 mod user_pools;
 mod users;

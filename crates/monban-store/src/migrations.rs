@@ -22,6 +22,21 @@ const SQLITE: &[Step] = &[
         "sign in",
         include_str!("../migrations/sqlite/0002_sign_in.sql"),
     ),
+    (
+        3,
+        "identity pools",
+        include_str!("../migrations/sqlite/0003_identity_pools.sql"),
+    ),
+    (
+        4,
+        "devices",
+        include_str!("../migrations/sqlite/0004_devices.sql"),
+    ),
+    (
+        5,
+        "sms outbox",
+        include_str!("../migrations/sqlite/0005_sms_outbox.sql"),
+    ),
 ];
 
 const POSTGRES: &[Step] = &[
@@ -34,6 +49,21 @@ const POSTGRES: &[Step] = &[
         2,
         "sign in",
         include_str!("../migrations/postgres/0002_sign_in.sql"),
+    ),
+    (
+        3,
+        "identity pools",
+        include_str!("../migrations/postgres/0003_identity_pools.sql"),
+    ),
+    (
+        4,
+        "devices",
+        include_str!("../migrations/postgres/0004_devices.sql"),
+    ),
+    (
+        5,
+        "sms outbox",
+        include_str!("../migrations/postgres/0005_sms_outbox.sql"),
     ),
 ];
 

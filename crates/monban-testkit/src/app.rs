@@ -17,6 +17,7 @@ use monban_server::{AdminKey, App};
 use monban_store::SqlStore;
 
 use crate::clock::{FakeClock, SdkTimeSource};
+use crate::dev::{DevOptions, DevParts};
 use crate::mailer::RecordingMailer;
 use crate::raw::{self, AccessKey, RawRequest, RawResponse, REGION};
 
@@ -56,6 +57,17 @@ impl TestApp {
     /// Starts a server on `backend`: a fresh SQLite file, or the database that
     /// [`DATABASE_URL_ENV`] names (panics if it is not set).
     pub async fn start_on(backend: Backend) -> TestApp {
+        Self::launch(backend, None).await
+    }
+
+    /// Starts a server in development mode (`--dev`): any signature accepted, and the
+    /// test-support API under `/_monban/`. Always on a fresh SQLite file: `/_monban/reset`
+    /// empties the whole database, which the PostgreSQL tests share.
+    pub async fn start_dev(options: DevOptions) -> TestApp {
+        Self::launch(Backend::Sqlite, Some(options)).await
+    }
+
+    async fn launch(backend: Backend, dev: Option<DevOptions>) -> TestApp {
         let (url, dir) = match backend {
             Backend::Postgres => {
                 let url = postgres_url().unwrap_or_else(|| panic!("{DATABASE_URL_ENV} is not set"));
@@ -90,24 +102,41 @@ impl TestApp {
             },
             ..Settings::default()
         };
-        let cx = Cx {
-            store: Arc::new(store),
+        let store = Arc::new(store);
+        let mut cx = Cx {
+            store: store.clone(),
             clock: clock.clone(),
             rng: Arc::new(SystemRng),
             mailer: mailer.clone(),
             settings: Arc::new(settings),
             keys: Default::default(),
             secrets: Default::default(),
+            triggers: Arc::new(monban_core::triggers::NoTriggers),
+            // SMS stay in the database, where the tests read them.
+            sms: Arc::new(monban_core::sms::OutboxSms {
+                store,
+                clock: clock.clone(),
+            }),
         };
+        let dev = dev.map(|options| {
+            DevParts::new(options, clock.clone(), mailer.clone(), cx.store.clone())
+        });
+        if let Some(dev) = &dev {
+            dev.apply(&mut cx);
+        }
         let admin = random_access_key();
-        let router = monban_server::router(App {
+        let app = App {
             cx: cx.clone(),
             admin_keys: vec![AdminKey {
                 access_key_id: admin.access_key_id.clone(),
                 secret_access_key: admin.secret_access_key.clone(),
             }],
             dev: false,
-        });
+        };
+        let router = match dev {
+            Some(dev) => monban_server::dev_router(app, dev.controls),
+            None => monban_server::router(app),
+        };
         let server = tokio::spawn(async move {
             if let Err(e) = axum::serve(listener, router).await {
                 eprintln!("test server stopped: {e}");

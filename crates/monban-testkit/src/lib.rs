@@ -6,12 +6,14 @@
 
 mod app;
 mod clock;
+mod dev;
 mod mailer;
 pub mod raw;
 mod sdk;
 
 pub use app::{each_backend, random_access_key, unique_name, Backend, TestApp, DATABASE_URL_ENV};
 pub use clock::{FakeClock, SdkTimeSource};
+pub use dev::DevOptions;
 pub use mailer::RecordingMailer;
 pub use raw::{AccessKey, RawRequest, RawResponse};
 pub use sdk::{expect_code, service_error, ServiceError};

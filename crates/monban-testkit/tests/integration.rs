@@ -11,8 +11,12 @@ mod integration {
 
     mod app_clients;
     mod concurrency;
+    mod custom_auth;
+    mod dev_mode;
+    mod devices;
     mod groups;
     mod list_users;
+    mod mfa;
     mod protocol;
     mod sign_in;
     mod self_service;

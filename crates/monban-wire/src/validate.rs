@@ -272,6 +272,15 @@ fn len_i64(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
+/// A Lambda trigger in `LambdaConfig` may be an `http(s)://` URL instead of an ARN
+/// (monban runs triggers as webhooks), so the ARN pattern does not apply to it.
+fn is_webhook_trigger(shape: &Shape, path: &str, text: &str) -> bool {
+    shape.name == "ArnType"
+        && path.starts_with("lambdaConfig.")
+        && path != "lambdaConfig.kMSKeyID"
+        && (text.starts_with("http://") || text.starts_with("https://"))
+}
+
 /// Collects every constraint violation, in Coral's wording.
 fn check_constraints(
     service: &Service,
@@ -350,6 +359,9 @@ fn check_constraints(
                 return;
             }
             check_length(out, head, len_i64(text.chars().count()), *min, *max);
+            if is_webhook_trigger(s, path, text) {
+                return;
+            }
             if let Some(source) = pattern {
                 if let Some(re) = service.pattern(shape, source) {
                     if !re.is_match(text) {
@@ -384,6 +396,31 @@ mod tests {
 
     fn op(name: &str) -> &'static Operation {
         IDP.operation(name).unwrap()
+    }
+
+    #[test]
+    fn lambda_config_accepts_webhook_urls_but_not_elsewhere() {
+        let ok: Result<idp::UpdateUserPoolRequest, _> = decode(
+            &IDP,
+            op("UpdateUserPool"),
+            br#"{"UserPoolId":"us-east-1_abc","LambdaConfig":{"PreSignUp":"http://127.0.0.1:4000/pre",
+                "PreTokenGenerationConfig":{"LambdaArn":"https://hooks.example.com/token","LambdaVersion":"V2_0"}}}"#,
+        );
+        assert!(ok.is_ok(), "{ok:?}");
+        let err = decode::<idp::UpdateUserPoolRequest>(
+            &IDP,
+            op("UpdateUserPool"),
+            br#"{"UserPoolId":"us-east-1_abc","LambdaConfig":{"KMSKeyID":"https://kms.example.com/key"}}"#,
+        )
+        .unwrap_err();
+        assert!(err.message.contains("lambdaConfig.kMSKeyID"), "{}", err.message);
+        let err = decode::<idp::UpdateUserPoolRequest>(
+            &IDP,
+            op("UpdateUserPool"),
+            br#"{"UserPoolId":"us-east-1_abc","LambdaConfig":{"PreSignUp":"ftp://example.com/some/hook"}}"#,
+        )
+        .unwrap_err();
+        assert!(err.message.contains("lambdaConfig.preSignUp"), "{}", err.message);
     }
 
     #[test]

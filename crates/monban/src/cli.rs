@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::settings::{AdminKeySetting, IssuerStyleName, Layer, LogFormat, SmtpSecurityName};
+use crate::settings::{
+    AdminKeySetting, CredentialSourceName, IssuerStyleName, Layer, LogFormat, SmtpSecurityName,
+};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -33,6 +35,16 @@ pub enum Command {
         /// Show the newest N messages.
         #[arg(long, default_value_t = 20, value_name = "N")]
         limit: usize,
+        /// One JSON object per line instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create the pools, clients, groups and users of a seed file (TOML, or JSON by its
+    /// .json name) that do not exist yet, and print their ids. Safe to run again.
+    Seed {
+        /// The seed file.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
         /// One JSON object per line instead of text.
         #[arg(long)]
         json: bool,
@@ -144,9 +156,27 @@ pub struct SettingsArgs {
     /// Longest sign-in lockout, and the quiet time that forgets failures [env: MONBAN_LOCKOUT_MAX_SECS] [default: 900]
     #[arg(long, global = true, value_name = "SECONDS")]
     pub lockout_max_secs: Option<u64>,
+    /// Where GetCredentialsForIdentity's credentials come from: monban (minted, verified at POST /_monban/credentials/verify) or upstream (an STS's AssumeRoleWithWebIdentity) [env: MONBAN_CREDENTIAL_SOURCE] [default: monban]
+    #[arg(long, global = true, value_enum)]
+    pub credential_source: Option<CredentialSourceName>,
+    /// STS endpoint for --credential-source upstream [env: MONBAN_STS_ENDPOINT] [default: https://sts.{sts-region}.amazonaws.com/]
+    #[arg(long, global = true, value_name = "URL")]
+    pub sts_endpoint: Option<String>,
+    /// Region of the default STS endpoint [env: MONBAN_STS_REGION] [default: the region]
+    #[arg(long, global = true, value_name = "REGION")]
+    pub sts_region: Option<String>,
+    /// Lifetime of identity-pool credentials [env: MONBAN_CREDENTIALS_DURATION_SECS] [default: 3600]
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub credentials_duration_secs: Option<u64>,
     /// Accept any SigV4 signature. For local development only, never in production [env: MONBAN_DEV]
     #[arg(long, global = true)]
     pub dev: bool,
+    /// With --dev: an in-memory database that goes when the server stops; no data directory [env: MONBAN_EPHEMERAL]
+    #[arg(long, global = true)]
+    pub ephemeral: bool,
+    /// With --dev: reproducible ids, codes and tokens from this seed [env: MONBAN_RANDOM_SEED]
+    #[arg(long, global = true, value_name = "N")]
+    pub random_seed: Option<u64>,
 }
 
 impl SettingsArgs {
@@ -158,6 +188,8 @@ impl SettingsArgs {
             database_url: self.database_url.clone(),
             data_dir: self.data_dir.clone(),
             dev: self.dev.then_some(true),
+            ephemeral: self.ephemeral.then_some(true),
+            random_seed: self.random_seed,
             admin_keys: (!self.admin_keys.is_empty()).then(|| self.admin_keys.clone()),
             smtp_host: self.smtp_host.clone(),
             smtp_port: self.smtp_port,
@@ -177,6 +209,15 @@ impl SettingsArgs {
             code_max_attempts: self.code_max_attempts,
             lockout_free_failures: self.lockout_free_failures,
             lockout_max_secs: self.lockout_max_secs,
+            credential_source: self.credential_source,
+            sts_endpoint: self.sts_endpoint.clone(),
+            sts_region: self.sts_region.clone(),
+            credentials_duration_secs: self.credentials_duration_secs,
+            // Triggers are set in the environment or the file only.
+            trigger_timeout_ms: None,
+            trigger_retries: None,
+            trigger_arn_urls: None,
+            trigger_arn_url_template: None,
         }
     }
 }

@@ -1,10 +1,11 @@
-//! The monban binary: `serve`, `migrate`, `outbox`, `keys rotate` and `config check`.
+//! The monban binary: `serve`, `migrate`, `outbox`, `seed`, `keys rotate` and `config check`.
 //!
 //! Exit codes: 0 success, 1 failure while running, 2 bad usage or invalid settings.
 
 mod admin_key;
 mod cli;
 mod commands;
+mod dev_mode;
 mod logging;
 mod settings;
 
@@ -53,6 +54,7 @@ fn run(command: Command, settings: settings::Settings) -> anyhow::Result<()> {
             Command::Serve => commands::serve::run(settings).await,
             Command::Migrate => commands::migrate::run(&settings).await,
             Command::Outbox { limit, json } => commands::outbox::run(&settings, limit, json).await,
+            Command::Seed { file, json } => commands::seed::run(&settings, &file, json).await,
             Command::Keys {
                 command: KeysCommand::Rotate { pool_id },
             } => commands::keys::rotate(&settings, &pool_id).await,

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use crate::error::Error;
-use crate::Cx;
+use crate::store::SecretStore;
+use crate::{Cx, Rng};
 
 /// The cache behind [`Cx::secrets`](crate::Cx). Holds a handful of entries (one per name).
 #[derive(Default)]
@@ -17,12 +18,24 @@ pub struct ServerSecrets {
 impl ServerSecrets {
     /// The secret called `name`: `len` random bytes made by whichever node asked first.
     pub async fn get(&self, cx: &Cx, name: &str, len: usize) -> Result<Arc<Vec<u8>>, Error> {
+        self.get_from(cx.store.as_ref(), cx.rng.as_ref(), name, len).await
+    }
+
+    /// [`get`](Self::get) for holders of the store and randomness without a `Cx` (the
+    /// trigger webhook adapter, which is itself part of the `Cx`).
+    pub async fn get_from(
+        &self,
+        store: &dyn SecretStore,
+        rng: &dyn Rng,
+        name: &str,
+        len: usize,
+    ) -> Result<Arc<Vec<u8>>, Error> {
         if let Some(secret) = self.cached(name) {
             return Ok(secret);
         }
         let mut candidate = vec![0u8; len];
-        cx.rng.fill(&mut candidate);
-        let stored = cx.store.get_or_insert_secret(name, &candidate).await?;
+        rng.fill(&mut candidate);
+        let stored = store.get_or_insert_secret(name, &candidate).await?;
         if stored.len() != len {
             return Err(Error::internal(format!(
                 "stored secret {name} has {} bytes, expected {len}",
@@ -34,6 +47,14 @@ impl ServerSecrets {
             cache.insert(name.to_owned(), stored.clone());
         }
         Ok(stored)
+    }
+
+    /// Forgets every secret, so the next use reads (or makes) them again: after the store
+    /// was emptied, say.
+    pub fn clear(&self) {
+        if let Ok(mut cache) = self.cache.write() {
+            cache.clear();
+        }
     }
 
     fn cached(&self, name: &str) -> Option<Arc<Vec<u8>>> {

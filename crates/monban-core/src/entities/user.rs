@@ -51,6 +51,35 @@ pub struct UserData {
     /// When the last counted failed sign-in happened (epoch ms).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_failed_sign_in_ms: Option<i64>,
+    /// The verified TOTP authenticator (VerifySoftwareToken).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub software_token: Option<SoftwareToken>,
+    /// A TOTP secret from AssociateSoftwareToken waiting for VerifySoftwareToken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub software_token_pending: Option<SealedSecret>,
+}
+
+/// A TOTP secret sealed under a server key (see `crate::mfa`); `Debug` shows none of it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SealedSecret(pub String);
+
+impl std::fmt::Debug for SealedSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SealedSecret(<redacted>)")
+    }
+}
+
+/// A user's TOTP authenticator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SoftwareToken {
+    pub secret: SealedSecret,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub friendly_device_name: Option<String>,
+    pub verified_ms: i64,
+    /// The last time step whose code was accepted: a code works once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_step: Option<u64>,
 }
 
 fn is_zero(n: &u32) -> bool {

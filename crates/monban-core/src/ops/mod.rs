@@ -4,7 +4,10 @@
 
 pub mod app_clients;
 pub mod auth;
+pub mod devices;
 pub mod groups;
+pub mod identity_pools;
+pub mod mfa;
 pub mod self_service;
 pub mod sign_up;
 pub mod tokens;

@@ -1,6 +1,7 @@
 //! Issuing an ID token, an access token and (for a new sign-in) a refresh token.
 
 use monban_wire::idp::AuthenticationResultType;
+use serde_json::Value;
 
 use super::claims::{sort_groups, ClaimSet};
 use super::issuer::issuer;
@@ -11,6 +12,7 @@ use super::validity::token_validity;
 use crate::entities::{AppClient, Group, User, UserPool};
 use crate::error::Error;
 use crate::ids::new_uuid;
+use crate::triggers::{pre_token_generation, TokenTrigger};
 use crate::Cx;
 
 /// What distinguishes one issue from another besides pool, client and user.
@@ -37,6 +39,19 @@ pub async fn issue(
     user: &User,
     params: IssueParams,
 ) -> Result<AuthenticationResultType, Error> {
+    issue_for(cx, pool, client, user, params, TokenTrigger::default()).await
+}
+
+/// [`issue`] with what the pre token generation trigger is told (its `triggerSource`:
+/// `TokenGeneration_Authentication` for plain [`issue`], and the call's `ClientMetadata`).
+pub async fn issue_for(
+    cx: &Cx,
+    pool: &UserPool,
+    client: &AppClient,
+    user: &User,
+    params: IssueParams,
+    trigger: TokenTrigger<'_>,
+) -> Result<AuthenticationResultType, Error> {
     let new_refresh_token = params.family.is_none();
     let family = params.family.unwrap_or_else(|| new_uuid(cx.rng.as_ref()));
     issue_tokens(
@@ -50,6 +65,7 @@ pub async fn issue(
             device_key: params.device_key.as_deref(),
         },
         new_refresh_token,
+        trigger,
     )
     .await
 }
@@ -68,6 +84,7 @@ pub(crate) async fn issue_tokens(
     user: &User,
     family: &Family<'_>,
     new_refresh_token: bool,
+    trigger: TokenTrigger<'_>,
 ) -> Result<AuthenticationResultType, Error> {
     let validity = token_validity(&client.config);
     let groups = user_groups(cx, pool, user).await?;
@@ -91,14 +108,14 @@ pub(crate) async fn issue_tokens(
         event_id: &event_id,
         device_key: family.device_key,
     };
-    let id_token = jwt::sign(
-        &id_key,
-        &claims.id_claims(&new_uuid(cx.rng.as_ref()), iat_s + validity.id_seconds),
-    )?;
-    let access_token = jwt::sign(
-        &access_key,
-        &claims.access_claims(&new_uuid(cx.rng.as_ref()), iat_s + validity.access_seconds),
-    )?;
+    let mut id = claims.id_claims(&new_uuid(cx.rng.as_ref()), iat_s + validity.id_seconds);
+    let mut access =
+        claims.access_claims(&new_uuid(cx.rng.as_ref()), iat_s + validity.access_seconds);
+    if let (Value::Object(id), Value::Object(access)) = (&mut id, &mut access) {
+        pre_token_generation(cx, pool, &client.client_id, user, trigger, id, access).await?;
+    }
+    let id_token = jwt::sign(&id_key, &id)?;
+    let access_token = jwt::sign(&access_key, &access)?;
     let refresh_token = if new_refresh_token {
         Some(store_new_refresh_token(cx, client, user, family, validity.refresh_seconds).await?)
     } else {

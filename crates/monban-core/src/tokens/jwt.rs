@@ -39,6 +39,11 @@ impl Jws<'_> {
     pub(crate) fn verified_by(&self, key: &LoadedKey) -> bool {
         key.verify(self.signing_input.as_bytes(), &self.signature)
     }
+
+    /// The signed message and the signature, for keys that are not ours.
+    pub(crate) fn signed_parts(&self) -> (&[u8], &[u8]) {
+        (self.signing_input.as_bytes(), &self.signature)
+    }
 }
 
 #[derive(Deserialize)]

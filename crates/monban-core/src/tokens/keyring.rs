@@ -77,6 +77,12 @@ impl KeyRing {
         pools.remove(pool_id);
     }
 
+    /// Forgets every pool's keys (after the store was emptied, say).
+    pub fn clear(&self) {
+        let mut pools = self.pools.write().unwrap_or_else(|e| e.into_inner());
+        pools.clear();
+    }
+
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.pools.read().unwrap_or_else(|e| e.into_inner()).len()
@@ -120,6 +126,8 @@ mod tests {
         assert!(ring.get("c").is_some());
         ring.forget("c");
         assert!(ring.get("c").is_none());
+        ring.clear();
+        assert_eq!(ring.len(), 0);
     }
 
     #[test]

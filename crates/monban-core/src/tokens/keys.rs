@@ -75,7 +75,7 @@ pub(crate) struct LoadedKey {
 }
 
 impl LoadedKey {
-    fn parse(row: &SigningKey) -> Result<Self, Error> {
+    pub(crate) fn parse(row: &SigningKey) -> Result<Self, Error> {
         let token_use = TokenUse::parse(&row.token_use).ok_or_else(|| {
             Error::internal(format!(
                 "signing key {} has use {:?}",
@@ -128,7 +128,7 @@ impl LoadedKey {
         self.public.verify_sig(message, signature).is_ok()
     }
 
-    fn jwk(&self) -> serde_json::Value {
+    pub(crate) fn jwk(&self) -> serde_json::Value {
         json!({
             "alg": "RS256",
             "e": self.e,

@@ -10,6 +10,8 @@
 //!   `REFRESH_TOKEN_AUTH` (`RefreshMode::RefreshTokenAuth { secret_hash }`: the SECRET_HASH is
 //!   checked here, against the token's user) and GetTokensFromRefreshToken
 //!   (`RefreshMode::GetTokensFromRefreshToken`: rotation when the client enables it).
+//! - [`issue_for`] / [`refresh_with_metadata`]: the same, telling the pool's pre token
+//!   generation trigger (which may edit the claims) its `triggerSource` and `ClientMetadata`.
 //! - [`authenticate_access_token`]`(cx, token)` → [`AccessContext`] `{ pool, user, client_id,
 //!   claims }`: every operation authorised by an access token starts with it. It refuses
 //!   bad, foreign, expired, revoked tokens and disabled or deleted users, with Cognito's
@@ -18,6 +20,11 @@
 //!   AdminUserGlobalSignOut, AdminDisableUser, AdminDeleteUser, DeleteUser).
 //! - [`revoke_refresh_token`] (RevokeToken), [`rotate_keys`] (`monban keys rotate`),
 //!   [`jwks`], [`openid_configuration`], [`issuer`].
+//! - [`verify_id_token`]`(cx, token)` and [`id_token_revoked`] for identity pools, which take
+//!   ID tokens as logins and word their own errors.
+//! - [`sign_identity_token`] / [`verify_identity_token`] / [`identity_jwks`]: the OpenID
+//!   tokens of identity pools, signed with one server-wide key (a server secret) and issued
+//!   by [`identity_issuer`] (`{public_url}/_identity`).
 //!
 //! Keys are immutable rows. [`KeyRing`] (in `Cx.keys`) caches them parsed, per pool, for a
 //! short time, and reloads on an unknown `kid`, so keys created on another node (first use,
@@ -25,6 +32,9 @@
 
 mod access;
 mod claims;
+mod external;
+mod id_token;
+mod identity_issuer;
 mod issue;
 mod issuer;
 mod jwt;
@@ -36,11 +46,14 @@ mod validity;
 mod well_known;
 
 pub use access::{authenticate_access_token, AccessClaims, AccessContext};
-pub use issue::{issue, IssueParams};
+pub use external::{verify_with_key_set, ExternalToken};
+pub use id_token::{id_token_revoked, verify_id_token, IdTokenRejection, VerifiedIdToken};
+pub use identity_issuer::{identity_issuer, identity_jwks, identity_openid_configuration, sign_identity_token, verify_identity_token};
+pub use issue::{issue, issue_for, IssueParams};
 pub use issuer::{issuer, pool_base_url};
 pub use keyring::KeyRing;
 pub use keys::{jwks, rotate_keys};
-pub use refresh::{refresh, RefreshMode};
+pub use refresh::{refresh, refresh_with_metadata, RefreshMode};
 pub use revoke::{revoke_refresh_token, revoke_user_sessions};
 pub use validity::{token_validity, TokenValidity};
 pub use well_known::openid_configuration;

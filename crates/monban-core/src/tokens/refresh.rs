@@ -2,6 +2,8 @@
 //! client, a user and a family; and the refresh itself (REFRESH_TOKEN_AUTH and
 //! GetTokensFromRefreshToken), with rotation when the client enables it.
 
+use std::collections::BTreeMap;
+
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use monban_wire::idp::{AuthenticationResultType, FeatureType};
@@ -12,6 +14,7 @@ use super::issue::{issue_tokens, Family};
 use crate::auth::client::check_secret_hash;
 use crate::entities::{AppClient, RefreshToken, User, UserPool};
 use crate::error::Error;
+use crate::triggers::{TokenSource, TokenTrigger};
 use crate::Cx;
 
 /// 384 bits of entropy: 64 characters of base64url, within the model's `[A-Za-z0-9-_=.]+`.
@@ -45,6 +48,20 @@ pub async fn refresh(
     refresh_token: &str,
     device_key: Option<&str>,
     mode: RefreshMode<'_>,
+) -> Result<AuthenticationResultType, Error> {
+    refresh_with_metadata(cx, pool, client, refresh_token, device_key, mode, None).await
+}
+
+/// [`refresh`] passing the call's `ClientMetadata` to the pre token generation trigger
+/// (`TokenGeneration_RefreshTokens`).
+pub async fn refresh_with_metadata(
+    cx: &Cx,
+    pool: &UserPool,
+    client: &AppClient,
+    refresh_token: &str,
+    device_key: Option<&str>,
+    mode: RefreshMode<'_>,
+    client_metadata: Option<&BTreeMap<String, String>>,
 ) -> Result<AuthenticationResultType, Error> {
     let grace_ms = rotation_grace_ms(client);
     if grace_ms.is_some() && matches!(mode, RefreshMode::RefreshTokenAuth { .. }) {
@@ -101,6 +118,10 @@ pub async fn refresh(
             device_key: record.device_key.as_deref(),
         },
         rotate,
+        TokenTrigger {
+            source: TokenSource::RefreshTokens,
+            client_metadata,
+        },
     )
     .await
 }

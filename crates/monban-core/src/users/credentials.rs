@@ -46,6 +46,17 @@ impl Credentials {
         password: &str,
     ) -> Result<Self, Error> {
         check_policy(Some(&password_policy(pool)), password)?;
+        Self::derive_unchecked(cx, pool, username, password).await
+    }
+
+    /// [`derive`](Self::derive) without the pool's policy: for a password another
+    /// directory already accepted (UserMigration, which Cognito does not hold to the policy).
+    async fn derive_unchecked(
+        cx: &Cx,
+        pool: &UserPool,
+        username: &str,
+        password: &str,
+    ) -> Result<Self, Error> {
         let password_hash =
             hash_password(cx.settings.password_hashing, cx.rng.as_ref(), password).await?;
         let mut salt = [0u8; 16];
@@ -96,6 +107,19 @@ pub async fn set_password(
     status: UserStatusType,
 ) -> Result<(), Error> {
     let credentials = Credentials::derive(cx, pool, &user.username, password).await?;
+    credentials.apply(user, status, cx.now_ms())
+}
+
+/// [`set_password`] for a user the UserMigration trigger brings in: the password the old
+/// directory accepted is stored as it is, without the pool's policy, as Cognito does.
+pub async fn set_migrated_password(
+    cx: &Cx,
+    pool: &UserPool,
+    user: &mut User,
+    password: &str,
+    status: UserStatusType,
+) -> Result<(), Error> {
+    let credentials = Credentials::derive_unchecked(cx, pool, &user.username, password).await?;
     credentials.apply(user, status, cx.now_ms())
 }
 

@@ -9,6 +9,7 @@ use monban_wire::idp::{DeliveryMediumType, EmailSendingAccountType};
 use crate::entities::{User, UserPool};
 use crate::error::Error;
 use crate::mail::{render_template, Email};
+use crate::triggers::{custom_message, custom_sender, MessageTrigger, SenderChannel};
 use crate::Cx;
 
 pub const DEFAULT_INVITE_SUBJECT: &str = "Your temporary password";
@@ -79,7 +80,9 @@ pub fn email_sender(cx: &Cx, pool: &UserPool) -> (String, Option<String>) {
 }
 
 /// Sends the invitation. `sign_in_name` fills `{username}`: the name the user signs in
-/// with (the email or phone number in pools that use them as username).
+/// with (the email or phone number in pools that use them as username). A
+/// CustomEmailSender gets the temporary password instead of the email being sent;
+/// otherwise CustomMessage_AdminCreateUser may supply the subject and text.
 pub async fn send_invitation(
     cx: &Cx,
     pool: &UserPool,
@@ -87,6 +90,7 @@ pub async fn send_invitation(
     sign_in_name: &str,
     temporary_password: &str,
     delivery: &Delivery,
+    trigger: MessageTrigger<'_>,
 ) -> Result<(), Error> {
     if delivery.sms {
         tracing::warn!(
@@ -98,16 +102,23 @@ pub async fn send_invitation(
     let Some(to) = &delivery.email else {
         return Ok(());
     };
+    if custom_sender(cx, pool, SenderChannel::Email, user, trigger, temporary_password) {
+        return Ok(());
+    }
+    let custom = custom_message(cx, pool, user, trigger).await?;
+    let custom = custom.as_ref();
     let template = pool
         .config
         .admin_create_user_config
         .as_ref()
         .and_then(|c| c.invite_message_template.as_ref());
-    let subject = template
-        .and_then(|t| t.email_subject.as_deref())
+    let subject = custom
+        .and_then(|c| c.email_subject.as_deref())
+        .or_else(|| template.and_then(|t| t.email_subject.as_deref()))
         .unwrap_or(DEFAULT_INVITE_SUBJECT);
-    let message = template
-        .and_then(|t| t.email_message.as_deref())
+    let message = custom
+        .and_then(|c| c.email_message.as_deref())
+        .or_else(|| template.and_then(|t| t.email_message.as_deref()))
         .unwrap_or(DEFAULT_INVITE_MESSAGE);
     // As in Cognito: without the password placeholder the invitation is not delivered.
     if !message.contains("{####}") {

@@ -24,7 +24,7 @@ pub use attributes::{
     validate_writes, AttributeChanges, AttributeWrite, SYSTEM_ATTRIBUTES,
 };
 pub use conflict::{key_taken, map_store_error, KeyWrite};
-pub use credentials::{set_password, srp_verifier, Credentials};
+pub use credentials::{set_migrated_password, set_password, srp_verifier, Credentials};
 pub use convert::{
     admin_get_user_response, mfa_options, user_type, user_type_selected, wire_attributes,
 };

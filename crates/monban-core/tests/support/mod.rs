@@ -53,9 +53,10 @@ pub async fn harness() -> Harness {
     let url = format!("sqlite://{}?mode=rwc", dir.join("monban.db").display());
     let store = Arc::new(SqlStore::connect(&url).await.unwrap());
     let mail = Arc::new(RecordingMailer::default());
+    let clock = Arc::new(SystemClock);
     let cx = Cx {
-        store,
-        clock: Arc::new(SystemClock),
+        store: store.clone(),
+        clock: clock.clone(),
         rng: Arc::new(SystemRng),
         mailer: mail.clone(),
         settings: Arc::new(Settings {
@@ -68,6 +69,8 @@ pub async fn harness() -> Harness {
         }),
         keys: Default::default(),
         secrets: Default::default(),
+        triggers: Arc::new(monban_core::triggers::NoTriggers),
+        sms: Arc::new(monban_core::sms::OutboxSms { store, clock }),
     };
     Harness {
         cx,

@@ -221,6 +221,79 @@ impl RefreshTokenStore for FakeStore {
 }
 
 #[async_trait]
+impl monban_core::store::ResetStore for FakeStore {
+    async fn reset_all(&self) -> StoreResult<()> {
+        down()
+    }
+}
+
+#[async_trait]
+impl monban_core::store::SmsOutboxStore for FakeStore {
+    async fn insert_sms(&self, _: i64, _: &monban_core::sms::Sms) -> StoreResult<i64> {
+        down()
+    }
+    async fn list_sms(
+        &self,
+        _: Option<i64>,
+        _: usize,
+    ) -> StoreResult<Vec<monban_core::sms::SmsOutboxMessage>> {
+        down()
+    }
+}
+
+#[async_trait]
+impl monban_core::store::DeviceStore for FakeStore {
+    async fn insert_device(&self, _: &monban_core::entities::Device, _: usize) -> StoreResult<()> {
+        down()
+    }
+    async fn get_device(
+        &self,
+        _: &str,
+        _: &str,
+        _: &str,
+    ) -> StoreResult<Option<monban_core::entities::Device>> {
+        down()
+    }
+    async fn get_device_group_key(&self, _: &str, _: &str) -> StoreResult<Option<String>> {
+        down()
+    }
+    async fn confirm_device(&self, _: &monban_core::entities::Device) -> StoreResult<()> {
+        down()
+    }
+    async fn set_device_status(
+        &self,
+        _: &str,
+        _: &str,
+        _: &str,
+        _: monban_wire::idp::DeviceRememberedStatusType,
+        _: i64,
+    ) -> StoreResult<()> {
+        down()
+    }
+    async fn record_device_authentication(
+        &self,
+        _: &str,
+        _: &str,
+        _: &str,
+        _: i64,
+    ) -> StoreResult<()> {
+        down()
+    }
+    async fn delete_device(&self, _: &str, _: &str, _: &str) -> StoreResult<()> {
+        down()
+    }
+    async fn list_devices(
+        &self,
+        _: &str,
+        _: &str,
+        _: Option<&str>,
+        _: usize,
+    ) -> StoreResult<Vec<monban_core::entities::Device>> {
+        down()
+    }
+}
+
+#[async_trait]
 impl Store for FakeStore {
     async fn ping(&self) -> StoreResult<()> {
         if self.down.load(Ordering::SeqCst) {

@@ -54,11 +54,16 @@ pub(crate) fn harness() -> Harness {
         rng: Arc::new(SystemRng),
         mailer: Arc::new(OutboxMailer {
             store: store.clone(),
-            clock,
+            clock: clock.clone(),
         }),
         settings: Arc::new(Settings::default()),
         keys: Default::default(),
         secrets: Default::default(),
+        triggers: Arc::new(monban_core::triggers::NoTriggers),
+        sms: Arc::new(monban_core::sms::OutboxSms {
+            store: store.clone(),
+            clock,
+        }),
     };
     Harness {
         store,

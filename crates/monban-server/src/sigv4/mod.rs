@@ -161,6 +161,32 @@ impl Verifier<'_> {
                 access_key_id: auth.access_key_id.to_owned(),
             });
         }
+        let amz_date = self.check_scope(req, &auth, Some(service))?;
+        let key = self
+            .keys
+            .iter()
+            .find(|k| k.access_key_id == auth.access_key_id)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::UnrecognizedClientException,
+                    "The security token included in the request is invalid.",
+                )
+            })?;
+        self.check_signature(req, body, &auth, amz_date, &key.secret_access_key)?;
+        Ok(Iam {
+            access_key_id: key.access_key_id.clone(),
+        })
+    }
+
+    /// Everything but the signature itself: `X-Amz-Date` present, well-formed, matching the
+    /// credential scope and within the allowed skew; `host` signed; the scope's service is
+    /// `service` when one is required. Returns the `X-Amz-Date` value.
+    pub fn check_scope<'r>(
+        &self,
+        req: &RequestParts<'r>,
+        auth: &Authorization<'_>,
+        service: Option<&str>,
+    ) -> Result<&'r str, Error> {
         let amz_date = header(req, "x-amz-date")?.ok_or_else(|| {
             incomplete("Authorization header requires existence of a 'X-Amz-Date' header.")
         })?;
@@ -175,7 +201,7 @@ impl Verifier<'_> {
                 "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
             ));
         }
-        if auth.service != service {
+        if let Some(service) = service.filter(|s| auth.service != *s) {
             return Err(invalid(format!(
                 "Credential should be scoped to correct service: '{service}'. "
             )));
@@ -189,16 +215,19 @@ impl Verifier<'_> {
             )));
         }
         self.check_skew(amz_date, signed_at)?;
-        let key = self
-            .keys
-            .iter()
-            .find(|k| k.access_key_id == auth.access_key_id)
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorKind::UnrecognizedClientException,
-                    "The security token included in the request is invalid.",
-                )
-            })?;
+        Ok(amz_date)
+    }
+
+    /// The signature check proper, with the secret of the request's access key (an admin
+    /// key's, or the one inside a session token).
+    pub fn check_signature(
+        &self,
+        req: &RequestParts<'_>,
+        body: &[u8],
+        auth: &Authorization<'_>,
+        amz_date: &str,
+        secret_access_key: &str,
+    ) -> Result<(), Error> {
         let payload_hash = sha256_hex(body);
         if let Some(claimed) = header(req, "x-amz-content-sha256")? {
             // The body must be the one signed: `UNSIGNED-PAYLOAD` is refused too.
@@ -211,12 +240,10 @@ impl Verifier<'_> {
         }
         let creq = canonical_request(req, &auth.signed_headers, &payload_hash);
         let sts = string_to_sign(amz_date, &auth.scope(), &creq);
-        let k = signing_key(&key.secret_access_key, auth.date, auth.region, auth.service);
+        let k = signing_key(secret_access_key, auth.date, auth.region, auth.service);
         let expected = signature(&k, &sts);
         if bool::from(expected.as_bytes().ct_eq(auth.signature.as_bytes())) {
-            Ok(Iam {
-                access_key_id: key.access_key_id.clone(),
-            })
+            Ok(())
         } else {
             Err(invalid(
                 "The request signature we calculated does not match the signature you \

@@ -77,6 +77,15 @@ pub fn user(pool_id: &str, username: &str) -> User {
             }),
             failed_sign_ins: 2,
             last_failed_sign_in_ms: Some(1_700_000_003_500),
+            software_token: Some(monban_core::entities::SoftwareToken {
+                secret: monban_core::entities::SealedSecret("c2VhbGVk".to_owned()),
+                friendly_device_name: Some("phone".to_owned()),
+                verified_ms: 1_700_000_003_200,
+                last_step: Some(56_666_777),
+            }),
+            software_token_pending: Some(monban_core::entities::SealedSecret(
+                "cGVuZGluZw".to_owned(),
+            )),
         },
     }
 }

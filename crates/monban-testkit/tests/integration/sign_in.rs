@@ -4,7 +4,7 @@
 //! AdminRespondToAuthChallenge with PASSWORD_VERIFIER and NEW_PASSWORD_REQUIRED; client
 //! secrets, flows, Cognito's errors, sessions and lockout (with the fake clock).
 
-mod srp_client;
+pub(super) mod srp_client;
 
 use std::time::Duration;
 

@@ -18,10 +18,15 @@ pub async fn rotate(settings: &Settings, pool_id: &str) -> anyhow::Result<()> {
         clock: clock.clone(),
         rng: Arc::new(SystemRng),
         // Nothing is mailed here; the outbox is the mailer that needs no settings.
-        mailer: Arc::new(OutboxMailer { store, clock }),
+        mailer: Arc::new(OutboxMailer {
+            store: store.clone(),
+            clock: clock.clone(),
+        }),
         settings: Arc::new(settings.core_settings()),
         keys: Default::default(),
         secrets: Default::default(),
+        triggers: Arc::new(monban_core::triggers::NoTriggers),
+        sms: Arc::new(monban_core::sms::OutboxSms { store, clock }),
     };
     let kids = tokens::rotate_keys(&cx, pool_id)
         .await

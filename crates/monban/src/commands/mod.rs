@@ -4,6 +4,7 @@ pub mod config_check;
 pub mod keys;
 pub mod migrate;
 pub mod outbox;
+pub mod seed;
 pub mod serve;
 
 use monban_store::SqlStore;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use monban_core::mail::{Mailer, OutboxMailer};
 use monban_core::store::Store;
-use monban_core::{Cx, SystemClock, SystemRng};
+use monban_core::{Cx, SystemRng};
 use monban_server::{AdminKey, App, SmtpMailer, SmtpSecurity, SmtpSettings};
 
 use crate::admin_key::{self, AdminKeys};
@@ -17,43 +17,65 @@ use crate::settings::{redact, Settings, Smtp, SmtpSecurityName};
 const DRAIN: Duration = Duration::from_secs(10);
 
 pub async fn run(settings: Settings) -> anyhow::Result<()> {
-    std::fs::create_dir_all(&settings.data_dir).map_err(|e| {
-        anyhow::anyhow!(
-            "cannot create the data directory {}: {e}",
-            settings.data_dir.display()
-        )
-    })?;
+    // An ephemeral server keeps nothing on disk, not even an admin key (--dev takes any).
+    if !settings.ephemeral {
+        std::fs::create_dir_all(&settings.data_dir).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot create the data directory {}: {e}",
+                settings.data_dir.display()
+            )
+        })?;
+    }
     if settings.dev {
-        warn_dev_mode();
+        warn_dev_mode(&settings);
     }
     // Bound before the database is touched: a busy port fails fast and changes nothing.
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.listen))?;
     let local = listener.local_addr()?;
-    let rng = Arc::new(SystemRng);
-    let keys = admin_key::resolve(&settings.data_dir, &settings.admin_keys, rng.as_ref())?;
+    let keys = if settings.ephemeral {
+        AdminKeys {
+            keys: settings.admin_keys.clone(),
+            data_dir_key: None,
+        }
+    } else {
+        // Never from a seeded generator: the admin secret must stay secret.
+        admin_key::resolve(&settings.data_dir, &settings.admin_keys, &SystemRng)?
+    };
+    let runtime = crate::dev_mode::runtime(&settings);
 
     let store: Arc<dyn Store> = Arc::new(super::open_store(&settings).await?);
-    let clock = Arc::new(SystemClock);
+    let clock = runtime.clock.clone();
     let mailer: Arc<dyn Mailer> = match &settings.smtp {
-        Some(smtp) => Arc::new(
-            SmtpMailer::new(smtp_settings(smtp))
-                .map_err(|e| anyhow::anyhow!("SMTP settings: {e:?}"))?,
+        Some(smtp) => crate::dev_mode::keep_copies(
+            &settings,
+            Arc::new(
+                SmtpMailer::new(smtp_settings(smtp))
+                    .map_err(|e| anyhow::anyhow!("SMTP settings: {e:?}"))?,
+            ),
+            &store,
+            &clock,
         ),
         None => Arc::new(OutboxMailer {
             store: store.clone(),
             clock: clock.clone(),
         }),
     };
+    let sms: Arc<dyn monban_core::sms::SmsSender> = Arc::new(monban_core::sms::OutboxSms {
+        store: store.clone(),
+        clock: clock.clone(),
+    });
     let cx = Cx {
         store,
         clock,
-        rng,
+        rng: runtime.rng,
         mailer,
         settings: Arc::new(settings.core_settings()),
         keys: Default::default(),
         secrets: Default::default(),
+        triggers: Arc::new(monban_core::triggers::NoTriggers),
+        sms,
     };
     let app = App {
         cx,
@@ -79,7 +101,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         "monban is serving"
     );
 
-    let router = monban_server::router(app);
+    let router = crate::dev_mode::router(app, runtime.controls);
     let shutdown = Arc::new(tokio::sync::Notify::new());
     let stop = shutdown.clone();
     let mut server = tokio::spawn(async move {
@@ -160,13 +182,8 @@ fn announce(settings: &Settings, keys: &AdminKeys, local: SocketAddr) {
     );
 }
 
-fn warn_dev_mode() {
-    let banner = "\
-!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!
-!!  DEVELOPMENT MODE (--dev): ANY SigV4 signature is accepted, so anyone who  !!
-!!  can reach this server can call the admin APIs. NOT FOR PRODUCTION.        !!
-!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!";
-    eprintln!("{banner}");
+fn warn_dev_mode(settings: &Settings) {
+    eprintln!("{}", crate::dev_mode::banner(settings));
     tracing::warn!("development mode: any SigV4 signature is accepted; not for production");
 }
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::layer::{AdminKeySetting, Layer};
-use super::{IssuerStyleName, LogFormat, SmtpSecurityName};
+use super::{CredentialSourceName, IssuerStyleName, LogFormat, SmtpSecurityName};
 
 /// The only version of the file format this binary reads.
 pub const FILE_VERSION: u32 = 1;
@@ -27,6 +27,12 @@ pub struct FileConfig {
     pub data_dir: Option<PathBuf>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dev: Option<bool>,
+    /// Development mode only: an in-memory database.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ephemeral: Option<bool>,
+    /// Development mode only: the seed of ids, codes and tokens.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub random_seed: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_keys: Option<Vec<AdminKeySetting>>,
     /// `monban` (default) or `aws`: how the `iss` claim of tokens is spelled. (Before the
@@ -43,6 +49,42 @@ pub struct FileConfig {
     pub codes: Option<CodesFile>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lockout: Option<LockoutFile>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credentials: Option<CredentialsFile>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub triggers: Option<TriggersFile>,
+}
+
+/// Lambda triggers, called as webhooks: `timeout_ms` per call (Cognito: 5000), `retries`
+/// after a call that reached nothing (custom senders are never retried), and where a
+/// `LambdaConfig` ARN is sent: `arn_urls` (`"arn:aws:lambda:…:function:f" = "https://…"`),
+/// else `arn_url_template` with `{arn}` and `{name}` (the function name).
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TriggersFile {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retries: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arn_url_template: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arn_urls: Option<std::collections::BTreeMap<String, String>>,
+}
+
+/// Identity-pool credentials (GetCredentialsForIdentity): `source = "monban"` (minted here)
+/// or `"upstream"` (an STS-compatible endpoint).
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CredentialsFile {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<CredentialSourceName>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sts_endpoint: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sts_region: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration_secs: Option<u64>,
 }
 
 /// Failed sign-in lockout: free failures, then lockouts doubling from 1 s up to the cap.
@@ -139,6 +181,8 @@ impl FileConfig {
         let argon2 = self.argon2.unwrap_or_default();
         let codes = self.codes.unwrap_or_default();
         let lockout = self.lockout.unwrap_or_default();
+        let credentials = self.credentials.unwrap_or_default();
+        let triggers = self.triggers.unwrap_or_default();
         Layer {
             listen: self.listen,
             public_url: self.public_url,
@@ -146,6 +190,8 @@ impl FileConfig {
             database_url: self.database_url,
             data_dir: self.data_dir,
             dev: self.dev,
+            ephemeral: self.ephemeral,
+            random_seed: self.random_seed,
             admin_keys: self.admin_keys,
             smtp_host: smtp.host,
             smtp_port: smtp.port,
@@ -165,6 +211,14 @@ impl FileConfig {
             code_max_attempts: codes.max_attempts,
             lockout_free_failures: lockout.free_failures,
             lockout_max_secs: lockout.max_secs,
+            credential_source: credentials.source,
+            sts_endpoint: credentials.sts_endpoint,
+            sts_region: credentials.sts_region,
+            credentials_duration_secs: credentials.duration_secs,
+            trigger_timeout_ms: triggers.timeout_ms,
+            trigger_retries: triggers.retries,
+            trigger_arn_urls: triggers.arn_urls,
+            trigger_arn_url_template: triggers.arn_url_template,
         }
     }
 }

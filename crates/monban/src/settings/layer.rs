@@ -1,11 +1,12 @@
 //! One source of settings (flags, environment, file): every setting optional, so that
 //! sources can be stacked with [`Layer::over`] in precedence order.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::{IssuerStyleName, LogFormat, SmtpSecurityName};
+use super::{CredentialSourceName, IssuerStyleName, LogFormat, SmtpSecurityName};
 
 /// An admin (IAM) key pair as configured.
 #[derive(Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -46,6 +47,8 @@ pub struct Layer {
     pub database_url: Option<String>,
     pub data_dir: Option<PathBuf>,
     pub dev: Option<bool>,
+    pub ephemeral: Option<bool>,
+    pub random_seed: Option<u64>,
     /// Replaces, not extends, the keys of lower layers: precedence is per setting.
     pub admin_keys: Option<Vec<AdminKeySetting>>,
     pub smtp_host: Option<String>,
@@ -66,6 +69,15 @@ pub struct Layer {
     pub code_max_attempts: Option<u32>,
     pub lockout_free_failures: Option<u32>,
     pub lockout_max_secs: Option<u64>,
+    pub credential_source: Option<CredentialSourceName>,
+    pub sts_endpoint: Option<String>,
+    pub sts_region: Option<String>,
+    pub credentials_duration_secs: Option<u64>,
+    /// Lambda triggers as webhooks: per-call timeout, retries, ARN → URL map and template.
+    pub trigger_timeout_ms: Option<u64>,
+    pub trigger_retries: Option<u32>,
+    pub trigger_arn_urls: Option<BTreeMap<String, String>>,
+    pub trigger_arn_url_template: Option<String>,
 }
 
 impl Layer {
@@ -78,6 +90,8 @@ impl Layer {
             database_url: self.database_url.or(lower.database_url),
             data_dir: self.data_dir.or(lower.data_dir),
             dev: self.dev.or(lower.dev),
+            ephemeral: self.ephemeral.or(lower.ephemeral),
+            random_seed: self.random_seed.or(lower.random_seed),
             admin_keys: self.admin_keys.or(lower.admin_keys),
             smtp_host: self.smtp_host.or(lower.smtp_host),
             smtp_port: self.smtp_port.or(lower.smtp_port),
@@ -103,6 +117,18 @@ impl Layer {
             code_max_attempts: self.code_max_attempts.or(lower.code_max_attempts),
             lockout_free_failures: self.lockout_free_failures.or(lower.lockout_free_failures),
             lockout_max_secs: self.lockout_max_secs.or(lower.lockout_max_secs),
+            credential_source: self.credential_source.or(lower.credential_source),
+            sts_endpoint: self.sts_endpoint.or(lower.sts_endpoint),
+            sts_region: self.sts_region.or(lower.sts_region),
+            credentials_duration_secs: self
+                .credentials_duration_secs
+                .or(lower.credentials_duration_secs),
+            trigger_timeout_ms: self.trigger_timeout_ms.or(lower.trigger_timeout_ms),
+            trigger_retries: self.trigger_retries.or(lower.trigger_retries),
+            trigger_arn_urls: self.trigger_arn_urls.or(lower.trigger_arn_urls),
+            trigger_arn_url_template: self
+                .trigger_arn_url_template
+                .or(lower.trigger_arn_url_template),
         }
     }
 
@@ -126,6 +152,8 @@ impl Layer {
                 "MONBAN_DATABASE_URL" => layer.database_url = Some(value),
                 "MONBAN_DATA_DIR" => layer.data_dir = Some(PathBuf::from(value)),
                 "MONBAN_DEV" => layer.dev = Some(parse_bool(&name, &value)?),
+                "MONBAN_EPHEMERAL" => layer.ephemeral = Some(parse_bool(&name, &value)?),
+                "MONBAN_RANDOM_SEED" => layer.random_seed = Some(parse_number(&name, &value)?),
                 "MONBAN_ADMIN_KEYS" => {
                     let keys = value
                         .split(',')
@@ -181,6 +209,28 @@ impl Layer {
                 "MONBAN_LOCKOUT_MAX_SECS" => {
                     layer.lockout_max_secs = Some(parse_number(&name, &value)?);
                 }
+                "MONBAN_CREDENTIAL_SOURCE" => {
+                    layer.credential_source = Some(
+                        value
+                            .parse()
+                            .map_err(|e| anyhow::anyhow!("MONBAN_CREDENTIAL_SOURCE: {e}"))?,
+                    );
+                }
+                "MONBAN_STS_ENDPOINT" => layer.sts_endpoint = Some(value),
+                "MONBAN_STS_REGION" => layer.sts_region = Some(value),
+                "MONBAN_CREDENTIALS_DURATION_SECS" => {
+                    layer.credentials_duration_secs = Some(parse_number(&name, &value)?);
+                }
+                "MONBAN_TRIGGER_TIMEOUT_MS" => {
+                    layer.trigger_timeout_ms = Some(parse_number(&name, &value)?);
+                }
+                "MONBAN_TRIGGER_RETRIES" => {
+                    layer.trigger_retries = Some(parse_number(&name, &value)?);
+                }
+                "MONBAN_TRIGGER_ARN_URLS" => {
+                    layer.trigger_arn_urls = Some(parse_arn_urls(&value)?);
+                }
+                "MONBAN_TRIGGER_ARN_URL_TEMPLATE" => layer.trigger_arn_url_template = Some(value),
                 "MONBAN_ARGON2_MEMORY_KIB" => {
                     layer.argon2_memory_kib = Some(parse_number(&name, &value)?);
                 }
@@ -196,6 +246,22 @@ impl Layer {
         layer.log_level = layer.log_level.or(rust_log);
         Ok(layer)
     }
+}
+
+/// `ARN=URL` pairs separated by commas (an ARN has no `=`, a URL no unescaped `,`).
+fn parse_arn_urls(value: &str) -> anyhow::Result<BTreeMap<String, String>> {
+    value
+        .split(',')
+        .filter(|pair| !pair.trim().is_empty())
+        .map(|pair| match pair.trim().split_once('=') {
+            Some((arn, url)) if !arn.is_empty() && !url.is_empty() => {
+                Ok((arn.to_owned(), url.to_owned()))
+            }
+            _ => Err(anyhow::anyhow!(
+                "MONBAN_TRIGGER_ARN_URLS: expected ARN=URL[,ARN=URL...], got {pair:?}"
+            )),
+        })
+        .collect()
 }
 
 fn parse_bool(name: &str, value: &str) -> anyhow::Result<bool> {

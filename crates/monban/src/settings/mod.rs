@@ -2,6 +2,7 @@
 //! over defaults, merged per setting, then checked as a whole so that a bad value stops the
 //! process at start with a message naming it.
 
+pub mod dev;
 pub mod file;
 pub mod layer;
 pub mod redact;
@@ -95,6 +96,33 @@ impl std::str::FromStr for SmtpSecurityName {
     }
 }
 
+/// Where GetCredentialsForIdentity's credentials come from (`credentials.source`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum CredentialSourceName {
+    /// monban mints them and verifies them at `POST /_monban/credentials/verify`.
+    #[default]
+    Monban,
+    /// An STS-compatible endpoint, called with AssumeRoleWithWebIdentity.
+    Upstream,
+}
+
+impl std::str::FromStr for CredentialSourceName {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        parse_value_enum(text)
+    }
+}
+
+/// Identity-pool credentials, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialsSettings {
+    pub source: CredentialSourceName,
+    /// The STS endpoint of source `upstream` (`None` for `monban`).
+    pub sts_endpoint: Option<String>,
+    pub duration_secs: u64,
+}
+
 /// The effective settings after merging and checking.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -108,6 +136,10 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// Accept any SigV4 signature. Never in production.
     pub dev: bool,
+    /// Development mode only: the database is in memory and goes with the process.
+    pub ephemeral: bool,
+    /// Development mode only: ids, codes and tokens come from a generator with this seed.
+    pub random_seed: Option<u64>,
     /// Configured admin keys; the data directory's key comes on top at start.
     pub admin_keys: Vec<AdminKeySetting>,
     pub smtp: Option<Smtp>,
@@ -120,6 +152,10 @@ pub struct Settings {
     pub codes: monban_core::codes::CodeSettings,
     /// Failed sign-in lockout thresholds.
     pub lockout: monban_core::auth::flows::LockoutSettings,
+    /// Identity-pool credentials: source, upstream STS, lifetime.
+    pub credentials: CredentialsSettings,
+    /// How Lambda triggers are called (webhooks).
+    pub triggers: monban_server::WebhookSettings,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -168,7 +204,27 @@ impl Settings {
             },
             codes: self.codes,
             lockout: self.lockout,
+            credentials: self.core_credentials(),
             ..monban_core::Settings::default()
+        }
+    }
+}
+
+impl Settings {
+    fn core_credentials(&self) -> monban_core::credentials::CredentialSettings {
+        use monban_core::credentials::{CredentialSettings, CredentialSource, Upstream};
+        let source = match (&self.credentials.source, &self.credentials.sts_endpoint) {
+            (CredentialSourceName::Upstream, Some(endpoint)) => {
+                CredentialSource::Upstream(std::sync::Arc::new(Upstream {
+                    endpoint: endpoint.clone(),
+                    transport: std::sync::Arc::new(monban_server::HttpStsTransport::new()),
+                }))
+            }
+            _ => CredentialSource::Monban,
+        };
+        CredentialSettings {
+            source,
+            duration: std::time::Duration::from_secs(self.credentials.duration_secs),
         }
     }
 }

@@ -2,11 +2,20 @@
 //! the database URL) replaced, so `config check` output and logs can be shared.
 
 use super::file::{
-    Argon2File, CodesFile, FileConfig, LockoutFile, LogFile, SmtpFile, FILE_VERSION,
+    Argon2File, CodesFile, CredentialsFile, FileConfig, LockoutFile, LogFile, SmtpFile,
+    TriggersFile, FILE_VERSION,
 };
 use super::{AdminKeySetting, Settings};
 
 pub const REDACTED: &str = "<redacted>";
+
+/// A webhook URL with its query (where function keys usually travel) replaced.
+fn webhook_url(url: &str) -> String {
+    match url.split_once('?') {
+        Some((base, _)) => format!("{base}?{REDACTED}"),
+        None => url.to_owned(),
+    }
+}
 
 /// The URL with the password of its user info and any `password=` parameter replaced.
 pub fn database_url(url: &str) -> String {
@@ -52,9 +61,12 @@ pub fn to_toml(settings: &Settings) -> anyhow::Result<String> {
         listen: Some(settings.listen.clone()),
         public_url: Some(settings.public_url.clone()),
         region: Some(settings.region.clone()),
-        database_url: Some(database_url(&settings.database_url)),
+        // An ephemeral server's database is implied (and setting both is refused).
+        database_url: (!settings.ephemeral).then(|| database_url(&settings.database_url)),
         data_dir: Some(settings.data_dir.clone()),
         dev: Some(settings.dev),
+        ephemeral: settings.ephemeral.then_some(true),
+        random_seed: settings.random_seed,
         admin_keys: Some(
             settings
                 .admin_keys
@@ -94,6 +106,25 @@ pub fn to_toml(settings: &Settings) -> anyhow::Result<String> {
         lockout: Some(LockoutFile {
             free_failures: Some(settings.lockout.free_failures),
             max_secs: Some(u64::try_from(settings.lockout.max_lockout_ms / 1000).unwrap_or(0)),
+        }),
+        credentials: Some(CredentialsFile {
+            source: Some(settings.credentials.source),
+            sts_endpoint: settings.credentials.sts_endpoint.clone(),
+            sts_region: None,
+            duration_secs: Some(settings.credentials.duration_secs),
+        }),
+        triggers: Some(TriggersFile {
+            timeout_ms: u64::try_from(settings.triggers.timeout.as_millis()).ok(),
+            retries: Some(settings.triggers.retries),
+            arn_url_template: settings.triggers.arn_url_template.as_deref().map(webhook_url),
+            arn_urls: Some(
+                settings
+                    .triggers
+                    .arn_urls
+                    .iter()
+                    .map(|(arn, url)| (arn.clone(), webhook_url(url)))
+                    .collect(),
+            ),
         }),
     };
     Ok(toml::to_string(&file)?)

@@ -38,6 +38,13 @@ pub fn resolve(layer: Layer, config_file: Option<PathBuf>) -> anyhow::Result<Set
     let smtp = resolve_smtp(&layer, &mut smtp_problems);
     let codes = resolve_codes(&layer, &mut problems);
     let lockout = resolve_lockout(&layer, &mut problems);
+    let dev = super::dev::resolve_dev(&layer, &mut problems);
+    let triggers = resolve_triggers(&layer, &mut problems);
+    let credentials = resolve_credentials(
+        &layer,
+        layer.region.as_deref().unwrap_or(DEFAULT_REGION),
+        &mut problems,
+    );
 
     let listen = layer.listen.unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
     if let Err(e) = check_listen(&listen) {
@@ -66,9 +73,11 @@ pub fn resolve(layer: Layer, config_file: Option<PathBuf>) -> anyhow::Result<Set
     let data_dir = layer
         .data_dir
         .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
-    let database_url = layer
-        .database_url
-        .unwrap_or_else(|| default_database_url(&data_dir));
+    let database_url = match (&layer.database_url, dev.ephemeral) {
+        (_, true) => super::dev::EPHEMERAL_DATABASE_URL.to_owned(),
+        (Some(url), false) => url.clone(),
+        (None, false) => default_database_url(&data_dir),
+    };
     let scheme_ok = ["sqlite:", "postgres://", "postgresql://"]
         .iter()
         .any(|s| database_url.starts_with(s));
@@ -147,6 +156,8 @@ pub fn resolve(layer: Layer, config_file: Option<PathBuf>) -> anyhow::Result<Set
         database_url,
         data_dir,
         dev: layer.dev.unwrap_or(false),
+        ephemeral: dev.ephemeral,
+        random_seed: dev.random_seed,
         admin_keys,
         smtp,
         mail_from,
@@ -155,7 +166,97 @@ pub fn resolve(layer: Layer, config_file: Option<PathBuf>) -> anyhow::Result<Set
         issuer_style: layer.issuer_style.unwrap_or_default(),
         codes,
         lockout,
+        credentials,
+        triggers,
     })
+}
+
+/// Trigger calls: Cognito's 5 s and no retries unless given; every mapped URL must be
+/// http(s).
+fn resolve_triggers(layer: &Layer, problems: &mut Vec<String>) -> monban_server::WebhookSettings {
+    let defaults = monban_server::WebhookSettings::default();
+    let timeout = match layer.trigger_timeout_ms {
+        Some(0) => {
+            problems.push("triggers.timeout_ms: at least 1".to_owned());
+            defaults.timeout
+        }
+        Some(ms) => std::time::Duration::from_millis(ms),
+        None => defaults.timeout,
+    };
+    let is_url = |u: &str| u.starts_with("http://") || u.starts_with("https://");
+    let arn_urls = layer.trigger_arn_urls.clone().unwrap_or_default();
+    for (arn, url) in &arn_urls {
+        if !is_url(url) {
+            problems.push(format!("triggers.arn_urls {arn:?}: {url:?} is not an http(s) URL"));
+        }
+    }
+    if let Some(template) = layer.trigger_arn_url_template.as_deref().filter(|t| !is_url(t)) {
+        problems.push(format!("triggers.arn_url_template {template:?}: not an http(s) URL"));
+    }
+    monban_server::WebhookSettings {
+        timeout,
+        retries: layer.trigger_retries.unwrap_or(defaults.retries),
+        arn_urls: arn_urls.into_iter().collect(),
+        arn_url_template: layer.trigger_arn_url_template.clone(),
+    }
+}
+
+/// The credential source; `upstream` needs an http(s) endpoint (AWS STS of `sts_region`, or
+/// of `region`, by default) and a lifetime STS accepts (15 minutes to 12 hours).
+fn resolve_credentials(
+    layer: &Layer,
+    region: &str,
+    problems: &mut Vec<String>,
+) -> super::CredentialsSettings {
+    use super::CredentialSourceName;
+    let source = layer.credential_source.unwrap_or_default();
+    let duration_secs = layer
+        .credentials_duration_secs
+        .unwrap_or(monban_core::credentials::DEFAULT_DURATION.as_secs());
+    let sts_endpoint = match source {
+        CredentialSourceName::Monban => {
+            if layer.sts_endpoint.is_some() || layer.sts_region.is_some() {
+                problems.push(
+                    "credentials: sts_endpoint and sts_region need credentials.source = \
+                     \"upstream\""
+                        .to_owned(),
+                );
+            }
+            if !(1..=43_200).contains(&duration_secs) {
+                problems.push(format!(
+                    "credentials.duration_secs {duration_secs}: between 1 and 43200 (12 hours)"
+                ));
+            }
+            None
+        }
+        CredentialSourceName::Upstream => {
+            let sts_region = layer.sts_region.as_deref().unwrap_or(region);
+            let endpoint = layer
+                .sts_endpoint
+                .clone()
+                .unwrap_or_else(|| format!("https://sts.{sts_region}.amazonaws.com/"));
+            let has_host = endpoint
+                .split_once("://")
+                .is_some_and(|(_, rest)| !rest.is_empty() && !rest.starts_with('/'));
+            let scheme_ok = endpoint.starts_with("http://") || endpoint.starts_with("https://");
+            if !scheme_ok || !has_host || endpoint.parse::<axum::http::Uri>().is_err() {
+                problems.push(format!(
+                    "credentials.sts_endpoint {endpoint:?}: expected an http:// or https:// URL"
+                ));
+            }
+            if !(900..=43_200).contains(&duration_secs) {
+                problems.push(format!(
+                    "credentials.duration_secs {duration_secs}: STS accepts 900 to 43200"
+                ));
+            }
+            Some(endpoint)
+        }
+    };
+    super::CredentialsSettings {
+        source,
+        sts_endpoint,
+        duration_secs,
+    }
 }
 
 /// Lockout thresholds, Cognito's where not given; a cap of zero (no lockout) is refused.
@@ -289,6 +390,79 @@ mod tests {
 
     fn problems(layer: Layer) -> String {
         resolve(layer, None).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn credentials_are_minted_by_monban_for_an_hour_by_default() {
+        let s = ok(Layer::default());
+        assert_eq!(
+            s.credentials,
+            crate::settings::CredentialsSettings {
+                source: crate::settings::CredentialSourceName::Monban,
+                sts_endpoint: None,
+                duration_secs: 3600,
+            }
+        );
+        assert!(matches!(
+            s.core_settings().credentials.source,
+            monban_core::credentials::CredentialSource::Monban
+        ));
+    }
+
+    #[test]
+    fn upstream_credentials_default_to_aws_sts_of_the_region() {
+        use crate::settings::CredentialSourceName::Upstream;
+        let s = ok(Layer {
+            credential_source: Some(Upstream),
+            region: Some("eu-west-1".into()),
+            ..Layer::default()
+        });
+        assert_eq!(
+            s.credentials.sts_endpoint.as_deref(),
+            Some("https://sts.eu-west-1.amazonaws.com/")
+        );
+        let s = ok(Layer {
+            credential_source: Some(Upstream),
+            sts_region: Some("ap-south-1".into()),
+            ..Layer::default()
+        });
+        assert_eq!(
+            s.credentials.sts_endpoint.as_deref(),
+            Some("https://sts.ap-south-1.amazonaws.com/")
+        );
+        let s = ok(Layer {
+            credential_source: Some(Upstream),
+            sts_endpoint: Some("http://127.0.0.1:5000/".into()),
+            credentials_duration_secs: Some(900),
+            ..Layer::default()
+        });
+        let core = s.core_settings().credentials;
+        let endpoint = match &core.source {
+            monban_core::credentials::CredentialSource::Upstream(up) => Some(up.endpoint.as_str()),
+            monban_core::credentials::CredentialSource::Monban => None,
+        };
+        assert_eq!(endpoint, Some("http://127.0.0.1:5000/"));
+        assert_eq!(core.duration.as_secs(), 900);
+    }
+
+    #[test]
+    fn bad_credential_settings_are_reported() {
+        use crate::settings::CredentialSourceName::Upstream;
+        let p = problems(Layer {
+            credential_source: Some(Upstream),
+            sts_endpoint: Some("ftp://sts.example".into()),
+            credentials_duration_secs: Some(60),
+            ..Layer::default()
+        });
+        assert!(p.contains("credentials.sts_endpoint"), "{p}");
+        assert!(p.contains("STS accepts 900 to 43200"), "{p}");
+        let p = problems(Layer {
+            sts_endpoint: Some("http://127.0.0.1:5000/".into()),
+            credentials_duration_secs: Some(0),
+            ..Layer::default()
+        });
+        assert!(p.contains("need credentials.source"), "{p}");
+        assert!(p.contains("between 1 and 43200"), "{p}");
     }
 
     #[test]

@@ -16,6 +16,8 @@ pub enum Flow {
     Password,
     /// USER_SRP_AUTH.
     Srp,
+    /// CUSTOM_AUTH.
+    Custom,
     /// REFRESH_TOKEN_AUTH, REFRESH_TOKEN.
     Refresh,
 }
@@ -45,7 +47,7 @@ pub fn check_flow(client: &AppClient, api: Api, requested: AuthFlowType) -> Resu
         A::UserPasswordAuth | A::AdminUserPasswordAuth | A::AdminNoSrpAuth => Ok(Flow::Password),
         A::UserSrpAuth => Ok(Flow::Srp),
         A::RefreshTokenAuth | A::RefreshToken => Ok(Flow::Refresh),
-        A::CustomAuth => Err(not_supported("The CUSTOM_AUTH flow")),
+        A::CustomAuth => Ok(Flow::Custom),
         A::UserAuth => Err(not_supported("The USER_AUTH flow")),
     }
 }
@@ -117,9 +119,14 @@ mod tests {
             e.message,
             "USER_PASSWORD_AUTH flow not enabled for this client"
         );
+        assert_eq!(
+            check_flow(&c, Api::Admin, AuthFlowType::CustomAuth).unwrap(),
+            Flow::Custom
+        );
         // Enabled, but not implemented: refused, never faked.
-        let e = check_flow(&c, Api::Public, AuthFlowType::CustomAuth).unwrap_err();
-        assert!(e.message.contains("CUSTOM_AUTH"), "{e:?}");
+        let c = client(Some(vec![F::AllowUserAuth]));
+        let e = check_flow(&c, Api::Public, AuthFlowType::UserAuth).unwrap_err();
+        assert!(e.message.contains("not supported"), "{e:?}");
     }
 
     #[test]

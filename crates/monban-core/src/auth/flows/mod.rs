@@ -4,25 +4,36 @@
 //! - [`password`]: USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, ADMIN_NO_SRP_AUTH;
 //! - [`srp`]: USER_SRP_AUTH → PASSWORD_VERIFIER;
 //! - [`refresh`]: REFRESH_TOKEN_AUTH / REFRESH_TOKEN;
+//! - [`custom`]: CUSTOM_AUTH → CUSTOM_CHALLENGE rounds driven by the pool's challenge
+//!   functions (optionally SRP first);
 //! - then [`signed_in`] decides between an error, [`new_password`] (NEW_PASSWORD_REQUIRED)
 //!   and tokens.
 //!
 //! Challenge state lives in the database (a session row) or, for SRP, in the sealed
 //! SECRET_BLOCK, never in process memory, so any node continues a sign-in. Failed
 //! passwords count towards the [`lockout`]; unknown users get the [`decoy`] treatment when
-//! the client prevents user existence errors. CUSTOM_AUTH, USER_AUTH, MFA and device
-//! challenges are refused as not supported yet.
+//! the client prevents user existence errors. The pool's sign-in triggers run where Cognito
+//! runs them ([`sign_in_triggers`], [`migration`]). USER_AUTH is refused as not supported
+//! yet.
 
 mod allowed;
+mod custom;
+mod custom_state;
+mod custom_triggers;
 mod decoy;
+mod device;
 mod lockout;
 mod messages;
+mod mfa;
+mod mfa_setup;
+mod migration;
 mod new_password;
 mod outcome;
 mod params;
 mod password;
 mod refresh;
 mod session;
+mod sign_in_triggers;
 mod signed_in;
 mod srp;
 
@@ -31,7 +42,11 @@ use std::collections::BTreeMap;
 use monban_wire::idp::{AuthFlowType, ChallengeNameType};
 
 pub use allowed::{enabled as flow_enabled, Flow};
+pub use custom::MAX_ROUNDS as MAX_CUSTOM_CHALLENGE_ROUNDS;
 pub use lockout::{check_not_locked, clear_failures, record_failure, LockoutSettings};
+pub use migration::{migrate_user, MigrationSource};
+pub use mfa::MAX_WRONG_CODES as MAX_WRONG_MFA_CODES;
+pub use mfa_setup::{associate_in_session, verify_in_session};
 pub use outcome::{Challenge, Outcome, ResponseParts};
 pub use signed_in::{next_step, NextStep};
 
@@ -51,13 +66,15 @@ pub enum Api {
     Admin,
 }
 
-/// One sign-in request: the pool and client it is for, and the API it came through.
+/// One sign-in request: the pool and client it is for, the API it came through, and the
+/// request's `ClientMetadata` (for the triggers).
 #[derive(Clone, Copy)]
 pub struct SignIn<'a> {
     pub cx: &'a Cx,
     pub pool: &'a UserPool,
     pub client: &'a AppClient,
     pub api: Api,
+    pub client_metadata: Option<&'a BTreeMap<String, String>>,
 }
 
 /// InitiateAuth / AdminInitiateAuth.
@@ -69,9 +86,17 @@ pub async fn initiate(
     let flow = allowed::check_flow(s.client, s.api, auth_flow)?;
     let empty = BTreeMap::new();
     let params = Params(auth_parameters.unwrap_or(&empty));
+    // A first factor's ClientMetadata goes to PreAuthentication and UserMigration (as
+    // `validationData`) only: the other triggers of the call get none, as in Cognito.
+    let validation_data = s.client_metadata;
+    let first_factor = &SignIn {
+        client_metadata: None,
+        ..*s
+    };
     match flow {
-        Flow::Password => password::initiate(s, params).await,
-        Flow::Srp => srp::initiate(s, params).await,
+        Flow::Password => password::initiate(first_factor, params, validation_data).await,
+        Flow::Srp => srp::initiate(first_factor, params, validation_data).await,
+        Flow::Custom => custom::initiate(first_factor, params, validation_data).await,
         Flow::Refresh => refresh::initiate(s, params).await,
     }
 }
@@ -87,9 +112,26 @@ pub async fn respond(
     let responses = Params(responses.unwrap_or(&empty));
     match challenge {
         ChallengeNameType::PasswordVerifier => srp::respond(s, responses, session).await,
+        ChallengeNameType::CustomChallenge => custom::respond(s, responses, session).await,
         ChallengeNameType::NewPasswordRequired => {
             new_password::respond(s, responses, session).await
         }
+        ChallengeNameType::DeviceSrpAuth => device::respond_srp_auth(s, responses, session).await,
+        ChallengeNameType::DevicePasswordVerifier => {
+            device::respond_password_verifier(s, responses, session).await
+        }
+        ChallengeNameType::SmsMfa => {
+            mfa::respond_code(s, crate::mfa::MfaFactor::Sms, responses, session).await
+        }
+        ChallengeNameType::EmailOtp => {
+            mfa::respond_code(s, crate::mfa::MfaFactor::Email, responses, session).await
+        }
+        ChallengeNameType::SoftwareTokenMfa => {
+            let factor = crate::mfa::MfaFactor::SoftwareToken;
+            mfa::respond_code(s, factor, responses, session).await
+        }
+        ChallengeNameType::SelectMfaType => mfa::respond_select(s, responses, session).await,
+        ChallengeNameType::MfaSetup => mfa::respond_setup(s, responses, session).await,
         ChallengeNameType::AdminNoSrpAuth => Err(Error::invalid_parameter(
             "ADMIN_NO_SRP_AUTH is an auth flow, not a challenge to respond to.",
         )),

@@ -2,37 +2,81 @@
 //! (AdminInitiateAuth): the password travels to the server and is checked against the
 //! Argon2id hash.
 //!
-//! States: parameters and SECRET_HASH checked → user found (or the unknown-user answer) →
-//! not locked out → password verified (failure counted) → [`proceed`](super::signed_in::proceed).
+//! States: parameters and SECRET_HASH checked → user found (else migrated by the
+//! UserMigration trigger, else the unknown-user answer) → PreAuthentication → not locked
+//! out → password verified (failure counted) → [`proceed`](super::signed_in::proceed).
+
+use std::collections::BTreeMap;
 
 use super::decoy::{prevents_existence_errors, spend_a_password_check, unknown_user};
-use super::lockout::{check_not_locked, clear_failures, record_failure};
+use super::lockout::{check_not_locked, record_failure};
 use super::messages::{incorrect_credentials, password_reset_required};
+use super::migration::{migrate_user, MigrationSource};
 use super::outcome::Outcome;
 use super::params::Params;
+use super::sign_in_triggers::{pre_authentication, Subject};
 use super::{signed_in, SignIn};
 use crate::auth::client::check_secret_hash;
 use crate::entities::User;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::password::verify_password;
 use crate::users::lookup_user;
 use monban_wire::idp::UserStatusType;
 
-pub async fn initiate(s: &SignIn<'_>, params: Params<'_>) -> Result<Outcome, Error> {
+pub async fn initiate(
+    s: &SignIn<'_>,
+    params: Params<'_>,
+    validation_data: Option<&BTreeMap<String, String>>,
+) -> Result<Outcome, Error> {
     let username = params.required("USERNAME")?;
     let password = params.required("PASSWORD")?;
     check_secret_hash(s.client, username, params.raw("SECRET_HASH"))?;
     let device_key = params.optional("DEVICE_KEY").map(str::to_owned);
-    let Some(user) = lookup_user(s.cx, s.pool, username).await? else {
-        return Err(unknown_user(s, Some(password)).await);
+    let user = match lookup_user(s.cx, s.pool, username).await? {
+        Some(user) => user,
+        None => match migrate(s, username, password, validation_data).await? {
+            Some(user) => user,
+            None => {
+                if prevents_existence_errors(s.client) {
+                    let who = Subject::NotFound(username);
+                    pre_authentication(s, who, validation_data).await?;
+                }
+                return Err(unknown_user(s, Some(password)).await);
+            }
+        },
     };
+    pre_authentication(s, Subject::User(&user), validation_data).await?;
     let auth_time = s.cx.now_ms();
     let user = verify(s, user, password).await?;
     signed_in::proceed(s, user, auth_time, device_key).await
 }
 
-/// Checks `password` for `user` under the lockout rules; returns the user with its failure
-/// count cleared.
+/// UserMigration_Authentication for a name the pool does not know. A function error is a
+/// user-not-found answer, hidden as a wrong password when the client asks for it.
+async fn migrate(
+    s: &SignIn<'_>,
+    username: &str,
+    password: &str,
+    validation_data: Option<&BTreeMap<String, String>>,
+) -> Result<Option<User>, Error> {
+    let source = MigrationSource::SignIn {
+        password,
+        validation_data,
+    };
+    match migrate_user(s.cx, s.pool, s.client, username, source).await {
+        Err(e)
+            if e.kind == ErrorKind::UserNotFoundException && prevents_existence_errors(s.client) =>
+        {
+            spend_a_password_check(s, password).await;
+            Err(incorrect_credentials())
+        }
+        other => other,
+    }
+}
+
+/// Checks `password` for `user` under the lockout rules. The failure count is cleared when
+/// the whole sign-in passes ([`signed_in::proceed`]), not here: wrong MFA codes that follow
+/// a right password count too.
 async fn verify(s: &SignIn<'_>, user: User, password: &str) -> Result<User, Error> {
     check_not_locked(s.cx, &user)?;
     let Some(hash) = user.password_hash.as_deref() else {
@@ -47,5 +91,5 @@ async fn verify(s: &SignIn<'_>, user: User, password: &str) -> Result<User, Erro
         record_failure(s.cx, s.pool, &user).await?;
         return Err(incorrect_credentials());
     }
-    clear_failures(s.cx, s.pool, user).await
+    Ok(user)
 }

@@ -6,11 +6,11 @@ use super::outcome::Outcome;
 use super::params::Params;
 use super::SignIn;
 use crate::error::Error;
-use crate::tokens::{refresh, RefreshMode};
+use crate::tokens::{refresh_with_metadata, RefreshMode};
 
 pub async fn initiate(s: &SignIn<'_>, params: Params<'_>) -> Result<Outcome, Error> {
     let token = params.required("REFRESH_TOKEN")?;
-    let result = refresh(
+    let result = refresh_with_metadata(
         s.cx,
         s.pool,
         s.client,
@@ -19,6 +19,7 @@ pub async fn initiate(s: &SignIn<'_>, params: Params<'_>) -> Result<Outcome, Err
         RefreshMode::RefreshTokenAuth {
             secret_hash: params.raw("SECRET_HASH"),
         },
+        s.client_metadata,
     )
     .await?;
     Ok(Outcome::Authenticated(result))

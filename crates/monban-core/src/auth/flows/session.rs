@@ -6,6 +6,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use monban_wire::idp::ChallengeNameType;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -54,6 +55,18 @@ pub async fn open(
     user: &User,
     state: &SessionState,
 ) -> Result<String, Error> {
+    open_with(s, challenge, &user.username, state).await
+}
+
+/// [`open`] for a flow that keeps its own state (the custom challenge flow's history), for
+/// `username`: the user's internal username, or the name typed for a user that does not
+/// exist (custom challenges run for them with `userNotFound`).
+pub async fn open_with<T: Serialize>(
+    s: &SignIn<'_>,
+    challenge: ChallengeNameType,
+    username: &str,
+    state: &T,
+) -> Result<String, Error> {
     let mut bytes = [0u8; SESSION_BYTES];
     s.cx.rng.fill(&mut bytes);
     let value = URL_SAFE_NO_PAD.encode(bytes);
@@ -62,7 +75,7 @@ pub async fn open(
         id: session_id(&value),
         pool_id: s.pool.id.clone(),
         client_id: s.client.client_id.clone(),
-        username: user.username.clone(),
+        username: username.to_owned(),
         challenge: challenge.as_str().to_owned(),
         state: serde_json::to_string(state).map_err(Error::internal)?,
         created_ms: now,
@@ -80,6 +93,15 @@ pub async fn take(
     value: Option<&str>,
     challenge: ChallengeNameType,
 ) -> Result<(AuthSession, SessionState), Error> {
+    take_with(s, value, challenge).await
+}
+
+/// [`take`] for a flow that keeps its own state (see [`open_with`]).
+pub async fn take_with<T: DeserializeOwned>(
+    s: &SignIn<'_>,
+    value: Option<&str>,
+    challenge: ChallengeNameType,
+) -> Result<(AuthSession, T), Error> {
     let value = value.ok_or_else(invalid_session)?;
     let row =
         s.cx.store
@@ -94,6 +116,42 @@ pub async fn take(
     )?;
     let state = serde_json::from_str(&row.state).map_err(|_| invalid_session())?;
     Ok((row, state))
+}
+
+/// Takes a session known only by its value, for the operations that carry a Session but no
+/// client id (AssociateSoftwareToken and VerifySoftwareToken during MFA_SETUP). The row
+/// names its pool and client, which the caller loads to continue the sign-in.
+pub async fn take_unbound<T: DeserializeOwned>(
+    cx: &crate::Cx,
+    value: Option<&str>,
+    challenge: ChallengeNameType,
+) -> Result<(AuthSession, T), Error> {
+    let value = value.ok_or_else(invalid_session)?;
+    let row = cx
+        .store
+        .take_auth_session(&session_id(value))
+        .await?
+        .ok_or_else(invalid_session)?;
+    check(
+        &row,
+        (&row.pool_id, &row.client_id),
+        challenge,
+        cx.now_ms(),
+    )?;
+    let state = serde_json::from_str(&row.state).map_err(|_| invalid_session())?;
+    Ok((row, state))
+}
+
+/// Puts a taken session back with a new state and its original expiry, so that the same
+/// Session value can answer again (a mistyped MFA code, which Cognito lets the user retry).
+pub async fn put_back<T: Serialize>(
+    cx: &crate::Cx,
+    mut row: AuthSession,
+    state: &T,
+) -> Result<(), Error> {
+    row.state = serde_json::to_string(state).map_err(Error::internal)?;
+    cx.store.insert_auth_session(&row).await?;
+    Ok(())
 }
 
 /// A taken session continues this sign-in only if it is this pool's and client's, waits for

@@ -1,27 +1,32 @@
 //! After the first factor (password or SRP proof): the user's state decides what comes
-//! next — an error, the NEW_PASSWORD_REQUIRED challenge, or tokens. The decision is the
-//! pure [`next_step`]; [`proceed`] carries it out.
+//! next — an error, the NEW_PASSWORD_REQUIRED challenge, an MFA challenge, or tokens. The
+//! decision is the pure [`next_step`]; [`proceed`] carries it out, and [`complete`] ends a
+//! sign-in whose challenges are all passed.
 
-use monban_wire::idp::{UserPoolMfaType, UserStatusType};
+use monban_wire::idp::UserStatusType;
 
+use super::lockout::clear_failures;
 use super::messages::{
-    incorrect_credentials, not_supported, password_reset_required, temporary_password_expired,
-    user_disabled, user_not_confirmed,
+    incorrect_credentials, password_reset_required, temporary_password_expired, user_disabled,
+    user_not_confirmed,
 };
 use super::outcome::Outcome;
-use super::{new_password, SignIn};
+use super::sign_in_triggers::post_authentication;
+use super::{device, mfa, new_password, SignIn};
 use crate::entities::{User, UserPool};
 use crate::error::Error;
-use crate::pool_config::{mfa_configuration, password_policy};
-use crate::tokens::{issue, IssueParams};
+use crate::mfa::{mfa_step, MfaStep};
+use crate::pool_config::password_policy;
 
 const DAY_MS: i64 = 86_400_000;
 
 /// Where a sign-in goes once the user has proven the password.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NextStep {
-    /// A temporary password: the user must choose a new one.
+    /// A temporary password: the user must choose a new one (MFA follows, if any).
     NewPasswordRequired,
+    /// A second factor (or choosing, or setting one up) before tokens.
+    Mfa(MfaStep),
     Tokens,
 }
 
@@ -30,21 +35,23 @@ pub fn next_step(pool: &UserPool, user: &User, now_ms: i64) -> Result<NextStep, 
     if !user.enabled {
         return Err(user_disabled());
     }
-    let step = match user.status {
-        UserStatusType::Confirmed => NextStep::Tokens,
+    match user.status {
+        UserStatusType::Confirmed => {}
         UserStatusType::ForceChangePassword => {
             if temporary_password_expired_at(pool, user, now_ms) {
                 return Err(temporary_password_expired());
             }
-            NextStep::NewPasswordRequired
+            return Ok(NextStep::NewPasswordRequired);
         }
         UserStatusType::Unconfirmed => return Err(user_not_confirmed()),
         UserStatusType::ResetRequired => return Err(password_reset_required()),
         // Federated profiles and the like have no password to sign in with.
         _ => return Err(incorrect_credentials()),
-    };
-    check_mfa(pool, user)?;
-    Ok(step)
+    }
+    Ok(match mfa_step(pool, user) {
+        MfaStep::None => NextStep::Tokens,
+        step => NextStep::Mfa(step),
+    })
 }
 
 /// A temporary password is good for the pool's `TemporaryPasswordValidityDays` from when
@@ -58,24 +65,9 @@ fn temporary_password_expired_at(pool: &UserPool, user: &User, now_ms: i64) -> b
     now_ms >= set.saturating_add(i64::from(days).saturating_mul(DAY_MS))
 }
 
-/// MFA comes with a later issue. A sign-in that needs it is refused rather than let
-/// through without the second factor.
-fn check_mfa(pool: &UserPool, user: &User) -> Result<(), Error> {
-    let user_has_mfa = !user.data.enabled_mfas.is_empty()
-        || user.data.preferred_mfa.is_some()
-        || !user.data.mfa_options.is_empty();
-    match mfa_configuration(pool) {
-        UserPoolMfaType::On => Err(not_supported(
-            "Sign-in to a user pool with MfaConfiguration ON",
-        )),
-        UserPoolMfaType::Optional if user_has_mfa => {
-            Err(not_supported("Sign-in of a user with MFA enabled"))
-        }
-        _ => Ok(()),
-    }
-}
-
 /// Carries out [`next_step`] for `user`, who proved the first factor at `auth_time_ms`.
+/// Failed sign-ins are forgotten here, except before an MFA challenge: wrong codes count
+/// towards the same lockout, and are forgotten when the code is right.
 pub async fn proceed(
     s: &SignIn<'_>,
     user: User,
@@ -84,24 +76,38 @@ pub async fn proceed(
 ) -> Result<Outcome, Error> {
     match next_step(s.pool, &user, s.cx.now_ms())? {
         NextStep::NewPasswordRequired => {
+            let user = clear_failures(s.cx, s.pool, user).await?;
             new_password::challenge(s, &user, auth_time_ms, device_key).await
         }
+        NextStep::Mfa(step) => {
+            // DEVICE_KEY is checked before MFA: an unknown key fails right after the
+            // password (where amazon-cognito-identity-js retries without it), and a
+            // remembered device stands in for the second factor — not for setting one up.
+            let device = device::presented(s, &user, device_key.as_deref()).await?;
+            if !matches!(step, MfaStep::Setup(_)) && device::skips_mfa(s, device.as_ref()) {
+                let user = clear_failures(s.cx, s.pool, user).await?;
+                return complete(s, user, auth_time_ms, device_key).await;
+            }
+            mfa::challenge(s, &user, step, auth_time_ms, device_key).await
+        }
         NextStep::Tokens => {
-            let result = issue(
-                s.cx,
-                s.pool,
-                s.client,
-                &user,
-                IssueParams {
-                    auth_time_ms,
-                    family: None,
-                    device_key,
-                },
-            )
-            .await?;
-            Ok(Outcome::Authenticated(result))
+            let user = clear_failures(s.cx, s.pool, user).await?;
+            complete(s, user, auth_time_ms, device_key).await
         }
     }
+}
+
+/// The end of a sign-in whose challenges (password, new password, MFA) are all passed:
+/// the PostAuthentication trigger (whose error fails the sign-in), then DEVICE_SRP_AUTH for
+/// a named device, else tokens ([`device::finish`]).
+pub async fn complete(
+    s: &SignIn<'_>,
+    user: User,
+    auth_time_ms: i64,
+    device_key: Option<String>,
+) -> Result<Outcome, Error> {
+    post_authentication(s, &user, device_key.as_deref()).await?;
+    device::finish(s, &user, auth_time_ms, device_key.as_deref()).await
 }
 
 #[cfg(test)]
@@ -109,7 +115,9 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use std::collections::BTreeMap;
 
-    use monban_wire::idp::{PasswordPolicyType, UserPoolPolicyType, UserPoolType};
+    use monban_wire::idp::{
+        PasswordPolicyType, UserPoolMfaType, UserPoolPolicyType, UserPoolType,
+    };
     use monban_wire::ErrorKind;
 
     use super::*;
@@ -234,14 +242,26 @@ mod tests {
     }
 
     #[test]
-    fn sign_ins_that_need_mfa_are_refused_not_let_through() {
+    fn mfa_comes_after_the_account_checks() {
         let p = pool(None, Some(UserPoolMfaType::On));
-        let (kind, _) = err(next_step(&p, &user(UserStatusType::Confirmed, true, 0), 0));
-        assert_eq!(kind, ErrorKind::InvalidParameterException);
+        // ON without any factor the user can use: MFA_SETUP (the pool offers none here).
+        assert_eq!(
+            next_step(&p, &user(UserStatusType::Confirmed, true, 0), 0).unwrap(),
+            NextStep::Mfa(MfaStep::Setup(vec![]))
+        );
+        // The temporary password comes first; MFA follows its answer.
+        assert_eq!(
+            next_step(&p, &user(UserStatusType::ForceChangePassword, true, 0), 0).unwrap(),
+            NextStep::NewPasswordRequired
+        );
+        assert_eq!(
+            err(next_step(&p, &user(UserStatusType::Confirmed, false, 0), 0)).1,
+            "User is disabled."
+        );
         let p = pool(None, Some(UserPoolMfaType::Optional));
-        let mut u = user(UserStatusType::Confirmed, true, 0);
-        assert!(next_step(&p, &u, 0).is_ok());
-        u.data.enabled_mfas = vec!["SOFTWARE_TOKEN_MFA".to_owned()];
-        assert!(next_step(&p, &u, 0).is_err());
+        assert_eq!(
+            next_step(&p, &user(UserStatusType::Confirmed, true, 0), 0).unwrap(),
+            NextStep::Tokens
+        );
     }
 }

@@ -2,7 +2,8 @@
 //! proves it knows it.
 //!
 //! States:
-//! 1. InitiateAuth: parameters and SECRET_HASH checked → user (or decoy) found → B made →
+//! 1. InitiateAuth: parameters and SECRET_HASH checked → user (or decoy) found →
+//!    PreAuthentication → B made →
 //!    the server's half sealed into `SECRET_BLOCK` (pool, client, user, A, b, B, expiry)
 //!    → PASSWORD_VERIFIER challenge. Nothing is stored: the block is the state, so the
 //!    answer may come without a Session (pycognito sends none) and reach any node.
@@ -10,6 +11,11 @@
 //!    Session, when sent, checked to belong to this block → USERNAME checked → the block
 //!    consumed (each block proves one password attempt) → not locked out → proof checked
 //!    (failure counted) → [`proceed`](super::signed_in::proceed).
+//!
+//! A custom sign-in that starts with SRP (CUSTOM_AUTH, `CHALLENGE_NAME=SRP_A`) uses the same
+//! exchange ([`challenge`]): its block is marked, its Session is the custom flow's row
+//! (required in the answer), and a proven password goes back to
+//! [`custom`](super::custom) instead of on to tokens.
 //!
 //! The Session of this challenge is an HMAC of the SECRET_BLOCK under the server key, so it
 //! needs no row; the single use is the block's.
@@ -22,14 +28,15 @@ use monban_wire::idp::{ChallengeNameType, UserStatusType};
 use subtle::ConstantTimeEq;
 
 use super::decoy::{self, prevents_existence_errors};
-use super::lockout::{check_not_locked, clear_failures, record_failure};
+use super::lockout::{check_not_locked, record_failure};
 use super::messages::{
     incorrect_credentials, invalid_session, password_reset_required, session_expired,
 };
 use super::outcome::{Challenge, Outcome};
 use super::params::Params;
 use super::session::validity_ms;
-use super::{blocking, same_user, signed_in, SignIn};
+use super::sign_in_triggers::{pre_authentication, Subject};
+use super::{blocking, custom, same_user, signed_in, SignIn};
 use crate::auth::client::check_secret_hash;
 use crate::auth::hmac_sha256;
 use crate::auth::srp::{
@@ -37,6 +44,7 @@ use crate::auth::srp::{
     PublicA, ServerEphemeral, SrpError, SrpIdentity, SrpKind, SrpState, Verifier,
     SECRET_BLOCK_KEY_LEN,
 };
+use crate::entities::User;
 use crate::error::Error;
 use crate::store::StoreError;
 use crate::users::{self, lookup_user, normalise, srp_verifier, KeyKind, NameRules};
@@ -44,11 +52,22 @@ use crate::users::{self, lookup_user, normalise, srp_verifier, KeyKind, NameRule
 /// The server secret that seals SECRET_BLOCKs (and derives decoys and SRP Sessions).
 const SECRET_BLOCK_KEY: &str = "srp-secret-block";
 
-/// `SrpState::context`: a real user's exchange, or a decoy that can only fail.
+/// `SrpState::context`: a real user's exchange, or a decoy that can only fail; those of a
+/// custom sign-in that starts with SRP are marked so that their answer goes back to it.
 const REAL: &str = "user";
 const DECOY: &str = "decoy";
+const CUSTOM_REAL: &str = "custom-user";
+const CUSTOM_DECOY: &str = "custom-decoy";
 
-async fn server_key(s: &SignIn<'_>) -> Result<[u8; SECRET_BLOCK_KEY_LEN], Error> {
+fn is_real(context: &str) -> bool {
+    context == REAL || context == CUSTOM_REAL
+}
+
+fn is_custom(context: &str) -> bool {
+    context == CUSTOM_REAL || context == CUSTOM_DECOY
+}
+
+pub(super) async fn server_key(s: &SignIn<'_>) -> Result<[u8; SECRET_BLOCK_KEY_LEN], Error> {
     let key =
         s.cx.secrets
             .get(s.cx, SECRET_BLOCK_KEY, SECRET_BLOCK_KEY_LEN)
@@ -57,14 +76,14 @@ async fn server_key(s: &SignIn<'_>) -> Result<[u8; SECRET_BLOCK_KEY_LEN], Error>
 }
 
 /// The Session returned with a PASSWORD_VERIFIER challenge: bound to its SECRET_BLOCK.
-fn block_session(key: &[u8], secret_block: &str) -> String {
+pub(super) fn block_session(key: &[u8], secret_block: &str) -> String {
     URL_SAFE_NO_PAD.encode(hmac_sha256(
         key,
         &[b"monban SRP session\0", secret_block.as_bytes()],
     ))
 }
 
-fn session_matches(key: &[u8], secret_block: &str, session: &str) -> bool {
+pub(super) fn session_matches(key: &[u8], secret_block: &str, session: &str) -> bool {
     block_session(key, secret_block)
         .as_bytes()
         .ct_eq(session.as_bytes())
@@ -72,16 +91,53 @@ fn session_matches(key: &[u8], secret_block: &str, session: &str) -> bool {
 }
 
 /// InitiateAuth / AdminInitiateAuth with USER_SRP_AUTH.
-pub async fn initiate(s: &SignIn<'_>, params: Params<'_>) -> Result<Outcome, Error> {
+pub async fn initiate(
+    s: &SignIn<'_>,
+    params: Params<'_>,
+    validation_data: Option<&BTreeMap<String, String>>,
+) -> Result<Outcome, Error> {
     let username = params.required("USERNAME")?;
     let srp_a = params.required("SRP_A")?;
     check_secret_hash(s.client, username, params.raw("SECRET_HASH"))?;
-    let a = PublicA::parse(srp_a).map_err(|e| Error::invalid_parameter(e.to_string()))?;
+    let a = parse_a(srp_a)?;
+    let user = lookup_user(s.cx, s.pool, username).await?;
+    if user.is_none() && !prevents_existence_errors(s.client) {
+        return Err(Error::user_not_found());
+    }
+    let who = user.as_ref().map_or(Subject::NotFound(username), Subject::User);
+    pre_authentication(s, who, validation_data).await?;
+    let device_key = params.optional("DEVICE_KEY").map(str::to_owned);
+    let (parameters, secret_block) =
+        challenge(s, user.as_ref(), username, a, device_key, false).await?;
+    let session = block_session(&server_key(s).await?, &secret_block);
+    Ok(Outcome::Challenge(Challenge {
+        name: ChallengeNameType::PasswordVerifier,
+        parameters,
+        session: Some(session),
+    }))
+}
+
+/// The client's `SRP_A`, or `InvalidParameterException`.
+pub(super) fn parse_a(srp_a: &str) -> Result<PublicA, Error> {
+    PublicA::parse(srp_a).map_err(|e| Error::invalid_parameter(e.to_string()))
+}
+
+/// The PASSWORD_VERIFIER challenge parameters for `user` (or, for a name that designates
+/// nobody, a decoy for `typed`), and the SECRET_BLOCK among them. `custom`: the exchange
+/// belongs to a custom sign-in, whose own Session continues it.
+pub(super) async fn challenge(
+    s: &SignIn<'_>,
+    user: Option<&User>,
+    typed: &str,
+    a: PublicA,
+    device_key: Option<String>,
+    custom: bool,
+) -> Result<(BTreeMap<String, String>, String), Error> {
     let key = server_key(s).await?;
     let prevent = prevents_existence_errors(s.client);
-    let (user_id, verifier, context) = match lookup_user(s.cx, s.pool, username).await? {
-        Some(user) => match srp_verifier(&user) {
-            Some(verifier) => (user.username, verifier, REAL),
+    let (user_id, verifier, real) = match user {
+        Some(user) => match srp_verifier(user) {
+            Some(verifier) => (user.username.clone(), verifier, true),
             // No SRP verifier: an imported user waiting for a reset, or a password set
             // before verifiers were kept. No proof can succeed.
             None if user.status == UserStatusType::ResetRequired && !prevent => {
@@ -89,15 +145,21 @@ pub async fn initiate(s: &SignIn<'_>, params: Params<'_>) -> Result<Outcome, Err
             }
             None => {
                 let verifier = decoy::verifier(&key, &s.pool.id, &user.username)?;
-                (user.username, verifier, DECOY)
+                (user.username.clone(), verifier, false)
             }
         },
         None if !prevent => return Err(Error::user_not_found()),
         None => {
             let rules = NameRules::of(s.pool);
-            let d = decoy::srp_identity(&key, &s.pool.id, &rules, username)?;
-            (d.user_id_for_srp, d.verifier, DECOY)
+            let d = decoy::srp_identity(&key, &s.pool.id, &rules, typed)?;
+            (d.user_id_for_srp, d.verifier, false)
         }
+    };
+    let context = match (custom, real) {
+        (false, true) => REAL,
+        (false, false) => DECOY,
+        (true, true) => CUSTOM_REAL,
+        (true, false) => CUSTOM_DECOY,
     };
 
     let (rng, v) = (s.cx.rng.clone(), verifier.clone());
@@ -109,7 +171,7 @@ pub async fn initiate(s: &SignIn<'_>, params: Params<'_>) -> Result<Outcome, Err
         pool_id: s.pool.id.clone(),
         client_id: s.client.client_id.clone(),
         username: user_id.clone(),
-        device_key: params.optional("DEVICE_KEY").map(str::to_owned),
+        device_key,
         context: context.to_owned(),
         a,
         ephemeral: ephemeral.clone(),
@@ -117,18 +179,14 @@ pub async fn initiate(s: &SignIn<'_>, params: Params<'_>) -> Result<Outcome, Err
     };
     let secret_block =
         seal_secret_block(&key, s.cx.rng.as_ref(), &state).map_err(Error::internal)?;
-    let session = block_session(&key, &secret_block);
-    Ok(Outcome::Challenge(Challenge {
-        name: ChallengeNameType::PasswordVerifier,
-        parameters: BTreeMap::from([
-            ("SALT".to_owned(), verifier.salt_hex().to_owned()),
-            ("SRP_B".to_owned(), ephemeral.srp_b()),
-            ("SECRET_BLOCK".to_owned(), secret_block),
-            ("USERNAME".to_owned(), user_id.clone()),
-            ("USER_ID_FOR_SRP".to_owned(), user_id),
-        ]),
-        session: Some(session),
-    }))
+    let parameters = BTreeMap::from([
+        ("SALT".to_owned(), verifier.salt_hex().to_owned()),
+        ("SRP_B".to_owned(), ephemeral.srp_b()),
+        ("SECRET_BLOCK".to_owned(), secret_block.clone()),
+        ("USERNAME".to_owned(), user_id.clone()),
+        ("USER_ID_FOR_SRP".to_owned(), user_id),
+    ]);
+    Ok((parameters, secret_block))
 }
 
 /// RespondToAuthChallenge / AdminRespondToAuthChallenge with PASSWORD_VERIFIER.
@@ -152,21 +210,27 @@ pub async fn respond(
             SrpError::SecretBlockExpired => session_expired(),
             _ => invalid_session(),
         })?;
-    if session.is_some_and(|session| !session_matches(&key, secret_block, session)) {
-        return Err(invalid_session());
-    }
     let state = opened.state;
     if state.kind != SrpKind::Password {
         return Err(invalid_session());
     }
+    // A custom sign-in continues with its own Session, taken here whatever the outcome; a
+    // plain one may send the block's.
+    let custom = if is_custom(&state.context) {
+        Some(custom::take_password_round(s, session, secret_block).await?)
+    } else {
+        if session.is_some_and(|session| !session_matches(&key, secret_block, session)) {
+            return Err(invalid_session());
+        }
+        None
+    };
 
     let rules = NameRules::of(s.pool);
-    let user = match state.context.as_str() {
-        REAL => {
-            let login = users::key(&rules, KeyKind::Username, &state.username);
-            s.cx.store.get_user_by_key(&s.pool.id, &login).await?
-        }
-        _ => None,
+    let user = if is_real(&state.context) {
+        let login = users::key(&rules, KeyKind::Username, &state.username);
+        s.cx.store.get_user_by_key(&s.pool.id, &login).await?
+    } else {
+        None
     };
     let named = match &user {
         Some(user) => same_user(s, user, username).await?,
@@ -202,7 +266,7 @@ pub async fn respond(
         // A decoy, or a user deleted since the challenge: the same work, then the refusal.
         let verifier = decoy::verifier(&key, &s.pool.id, &state.username)?;
         let _ = claim.check(state.username.clone(), verifier).await;
-        let deleted = state.context == REAL && !prevents_existence_errors(s.client);
+        let deleted = is_real(&state.context) && !prevents_existence_errors(s.client);
         return Err(if deleted {
             Error::user_not_found()
         } else {
@@ -214,10 +278,11 @@ pub async fn respond(
         return Err(incorrect_credentials());
     };
     match claim.check(user.username.clone(), verifier).await? {
-        Ok(()) => {
-            let user = clear_failures(s.cx, s.pool, user).await?;
-            signed_in::proceed(s, user, now, state.device_key).await
-        }
+        // Failures are cleared by `proceed` once MFA, if any, is passed too.
+        Ok(()) => match custom {
+            Some(pending) => custom::password_verified(s, pending, user).await,
+            None => signed_in::proceed(s, user, now, state.device_key).await,
+        },
         Err(SrpError::SignatureMismatch) => {
             record_failure(s.cx, s.pool, &user).await?;
             Err(incorrect_credentials())

@@ -1,7 +1,7 @@
 //! AdminInitiateAuth: ADMIN_USER_PASSWORD_AUTH (and its legacy name ADMIN_NO_SRP_AUTH),
-//! USER_SRP_AUTH and REFRESH_TOKEN_AUTH / REFRESH_TOKEN. Deviations: CUSTOM_AUTH and
-//! USER_AUTH are refused as not supported yet; ClientMetadata, AnalyticsMetadata and
-//! ContextData are accepted and ignored.
+//! USER_SRP_AUTH, CUSTOM_AUTH and REFRESH_TOKEN_AUTH / REFRESH_TOKEN; ClientMetadata goes
+//! to the triggers as Cognito passes it. Deviations: USER_AUTH is refused as not supported
+//! yet; AnalyticsMetadata and ContextData are accepted and ignored.
 
 use monban_wire::idp::{AdminInitiateAuthRequest, AdminInitiateAuthResponse};
 
@@ -22,6 +22,7 @@ pub async fn admin_initiate_auth(
         pool: &pool,
         client: &client,
         api: Api::Admin,
+        client_metadata: req.client_metadata.as_ref(),
     };
     let parts = initiate(&sign_in, req.auth_flow, req.auth_parameters.as_ref())
         .await?

@@ -1,7 +1,7 @@
-//! AdminRespondToAuthChallenge: PASSWORD_VERIFIER (with or without Session) and
-//! NEW_PASSWORD_REQUIRED. Deviations: MFA, custom, device and USER_AUTH challenges are
-//! refused as not supported yet; ClientMetadata, AnalyticsMetadata and ContextData are
-//! accepted and ignored.
+//! AdminRespondToAuthChallenge: PASSWORD_VERIFIER (with or without Session),
+//! NEW_PASSWORD_REQUIRED and CUSTOM_CHALLENGE; ClientMetadata goes to the triggers.
+//! Deviations: MFA, device and USER_AUTH challenges are refused as not supported yet;
+//! AnalyticsMetadata and ContextData are accepted and ignored.
 
 use monban_wire::idp::{AdminRespondToAuthChallengeRequest, AdminRespondToAuthChallengeResponse};
 
@@ -22,6 +22,7 @@ pub async fn admin_respond_to_auth_challenge(
         pool: &pool,
         client: &client,
         api: Api::Admin,
+        client_metadata: req.client_metadata.as_ref(),
     };
     let parts = respond(
         &sign_in,

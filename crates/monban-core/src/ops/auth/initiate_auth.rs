@@ -1,6 +1,7 @@
-//! InitiateAuth: USER_SRP_AUTH, USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH / REFRESH_TOKEN
-//! for an app client. Deviations: CUSTOM_AUTH and USER_AUTH are refused as not supported
-//! yet; ClientMetadata, AnalyticsMetadata and UserContextData are accepted and ignored.
+//! InitiateAuth: USER_SRP_AUTH, USER_PASSWORD_AUTH, CUSTOM_AUTH and REFRESH_TOKEN_AUTH /
+//! REFRESH_TOKEN for an app client; ClientMetadata goes to the triggers as Cognito passes
+//! it. Deviations: USER_AUTH is refused as not supported yet; AnalyticsMetadata and
+//! UserContextData are accepted and ignored.
 
 use monban_wire::idp::{InitiateAuthRequest, InitiateAuthResponse};
 
@@ -20,6 +21,7 @@ pub async fn initiate_auth(
         pool: &pool,
         client: &client,
         api: Api::Public,
+        client_metadata: req.client_metadata.as_ref(),
     };
     let parts = initiate(&sign_in, req.auth_flow, req.auth_parameters.as_ref())
         .await?

@@ -11,6 +11,7 @@ use monban_wire::idp::{
 use super::verification::{pending_value, send_verification, verifiable, Target};
 use crate::error::Error;
 use crate::tokens::authenticate_access_token;
+use crate::triggers::{MessageSource, MessageTrigger};
 use crate::{Caller, Cx};
 
 pub async fn get_user_attribute_verification_code(
@@ -39,7 +40,12 @@ pub async fn get_user_attribute_verification_code(
             pending: false,
         },
     };
-    let details = send_verification(cx, pool, user, attribute, &target).await?;
+    let trigger = MessageTrigger::new(
+        MessageSource::VerifyUserAttribute,
+        Some(&access.client_id),
+        req.client_metadata.as_ref(),
+    );
+    let details = send_verification(cx, pool, user, attribute, &target, trigger).await?;
     Ok(GetUserAttributeVerificationCodeResponse {
         code_delivery_details: Some(details),
     })

@@ -18,6 +18,7 @@ use super::verification::{
 use crate::error::Error;
 use crate::pool_config::{auto_verified_attributes, check_writable};
 use crate::tokens::authenticate_access_token;
+use crate::triggers::{MessageSource, MessageTrigger};
 use crate::users::{
     apply_attribute_changes, check_verified_flags, key, key_taken, modify_user, validate_writes,
     AttributeWrite, KeyKind, KeyWrite, NameRules, Target as UserTarget,
@@ -125,8 +126,13 @@ pub async fn update_user_attributes(
                 },
             )
         }));
+    let trigger = MessageTrigger::new(
+        MessageSource::UpdateUserAttribute,
+        Some(&access.client_id),
+        req.client_metadata.as_ref(),
+    );
     for (attribute, target) in targets {
-        deliveries.push(send_verification(cx, pool, &stored, attribute, &target).await?);
+        deliveries.push(send_verification(cx, pool, &stored, attribute, &target, trigger).await?);
     }
     Ok(UpdateUserAttributesResponse {
         code_delivery_details_list: (!deliveries.is_empty()).then_some(deliveries),

@@ -12,6 +12,7 @@ use crate::codes::{code_data, send_code, Destination, Purpose};
 use crate::entities::{ConfirmationCode, User, UserPool};
 use crate::error::{Error, ErrorKind};
 use crate::pool_config::auto_verified_attributes;
+use crate::triggers::MessageTrigger;
 use crate::Cx;
 
 /// The attributes that can be verified, with their flag and their setting name.
@@ -78,13 +79,15 @@ pub(super) async fn pending_value(
 }
 
 /// Issues a code for `target` (replacing any earlier code for the attribute, and with it
-/// any other pending value) and emails it to the target value.
+/// any other pending value) and emails it to the target value; `trigger` names the
+/// operation to the message triggers.
 pub(super) async fn send_verification(
     cx: &Cx,
     pool: &UserPool,
     user: &User,
     attribute: &str,
     target: &Target,
+    trigger: MessageTrigger<'_>,
 ) -> Result<CodeDeliveryDetailsType, Error> {
     let purpose = verifiable(attribute)?;
     let data = serde_json::to_value(target).map_err(Error::internal)?;
@@ -98,6 +101,7 @@ pub(super) async fn send_verification(
             value: &target.value,
         },
         Some(&data),
+        trigger,
     )
     .await
 }

@@ -3,8 +3,8 @@
 //! the user becomes CONFIRMED with a clean lockout record. With PreventUserExistenceErrors
 //! an unknown or disabled user gets `CodeMismatchException` after the same work a wrong
 //! code costs; a known user with no code asked for gets `ExpiredCodeException`.
-//! Deviations: the PostConfirmation trigger is not called until triggers exist;
-//! ClientMetadata is unused; password history is not enforced.
+//! Then PostConfirmation_ConfirmForgotPassword runs (with the call's ClientMetadata).
+//! Deviation: password history is not enforced.
 
 use monban_wire::idp::{
     ConfirmForgotPasswordRequest, ConfirmForgotPasswordResponse, UserStatusType,
@@ -15,6 +15,7 @@ use crate::codes::{redeem_code, reject_unknown_user, restore_code, Purpose};
 use crate::error::Error;
 use crate::password::check_policy;
 use crate::pool_config::password_policy;
+use crate::triggers::{post_confirmation, CallContext, ConfirmationSource};
 use crate::users::{lookup_user, modify_user, Credentials, KeyWrite, Target};
 use crate::{Caller, Cx};
 
@@ -58,9 +59,11 @@ pub async fn confirm_forgot_password(
         }
     };
     let now = cx.now_ms();
-    modify_user(cx, &pool, Target::Sub(&user.sub), KeyWrite::Update, |u| {
+    let user = modify_user(cx, &pool, Target::Sub(&user.sub), KeyWrite::Update, |u| {
         credentials.apply(u, UserStatusType::Confirmed, now)
     })
     .await?;
+    let call = CallContext::new(Some(&client.client_id), req.client_metadata.as_ref());
+    post_confirmation(cx, &pool, ConfirmationSource::ConfirmForgotPassword, &user, call).await?;
     Ok(ConfirmForgotPasswordResponse {})
 }

@@ -4,9 +4,9 @@
 //! confirmed. Current status is <STATUS>`. A verified email or phone alias held by another
 //! user is `AliasExistsException`, unless ForceAliasCreation moves it here; the code then
 //! stays usable for the retry. With PreventUserExistenceErrors an unknown user gets
-//! `CodeMismatchException` after the same work. Deviations: the PostConfirmation trigger
-//! is not called until triggers exist; no `Session` is returned (passwordless sign-in
-//! after sign-up is not implemented).
+//! `CodeMismatchException` after the same work. Once confirmed, PostConfirmation_ConfirmSignUp
+//! runs (with the call's ClientMetadata). Deviation: no `Session` is returned (passwordless
+//! sign-in after sign-up is not implemented).
 
 use monban_wire::idp::{ConfirmSignUpRequest, ConfirmSignUpResponse, UserStatusType};
 
@@ -14,6 +14,7 @@ use super::common::{authorise, hides_existence};
 use crate::codes::{code_data, redeem_code, reject_unknown_user, restore_code, Purpose};
 use crate::entities::{User, UserPool};
 use crate::error::{Error, ErrorKind};
+use crate::triggers::{post_confirmation, CallContext, ConfirmationSource};
 use crate::users::{lookup_user, modify_user, modify_user_taking_aliases, KeyWrite, Target};
 use crate::{Caller, Cx};
 
@@ -76,7 +77,11 @@ pub async fn confirm_sign_up(
     )
     .await;
     match confirmed {
-        Ok(()) => Ok(ConfirmSignUpResponse { session: None }),
+        Ok(user) => {
+            let call = CallContext::new(Some(&client.client_id), req.client_metadata.as_ref());
+            post_confirmation(cx, &pool, ConfirmationSource::ConfirmSignUp, &user, call).await?;
+            Ok(ConfirmSignUpResponse { session: None })
+        }
         Err(e) => {
             if e.kind == ErrorKind::AliasExistsException {
                 // The user may retry with ForceAliasCreation and the same code.
@@ -93,16 +98,15 @@ async fn confirm<F>(
     user: &User,
     force_alias: bool,
     change: F,
-) -> Result<(), Error>
+) -> Result<User, Error>
 where
     F: Fn(&mut User) -> Result<(), Error>,
 {
     if force_alias {
-        modify_user_taking_aliases(cx, pool, &user.sub, change).await?;
+        modify_user_taking_aliases(cx, pool, &user.sub, change).await
     } else {
-        modify_user(cx, pool, Target::Sub(&user.sub), KeyWrite::Update, change).await?;
+        modify_user(cx, pool, Target::Sub(&user.sub), KeyWrite::Update, change).await
     }
-    Ok(())
 }
 
 fn cannot_confirm(user: &User) -> Error {

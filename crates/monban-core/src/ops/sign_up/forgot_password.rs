@@ -4,16 +4,19 @@
 //! there is no registered/verified email or phone_number`; an UNCONFIRMED or
 //! FORCE_CHANGE_PASSWORD user → `NotAuthorizedException: User password cannot be reset in
 //! the current state.`. With PreventUserExistenceErrors an unknown, disabled or
-//! unreachable user gets a simulated `CodeDeliveryDetails`. Deviations: the UserMigration
-//! trigger is not called until triggers exist; ClientMetadata is unused; a user reachable
+//! unreachable user gets a simulated `CodeDeliveryDetails`. An unknown name is first offered
+//! to the UserMigration trigger (UserMigration_ForgotPassword); the code message runs
+//! CustomMessage_ForgotPassword / CustomEmailSender_ForgotPassword. Deviation: a user reachable
 //! only by phone gets `CodeDeliveryFailureException` (monban sends no SMS; a verified
 //! email that recovery also allows is used instead).
 
 use monban_wire::idp::{ForgotPasswordRequest, ForgotPasswordResponse, UserStatusType};
 
 use super::common::{authorise, hides_existence};
+use crate::auth::flows::{migrate_user, MigrationSource};
 use crate::codes::{recovery_destination, send_code, simulated_delivery, Purpose};
 use crate::error::{Error, ErrorKind};
+use crate::triggers::{MessageSource, MessageTrigger};
 use crate::users::lookup_user;
 use crate::{Caller, Cx};
 
@@ -35,7 +38,20 @@ pub async fn forgot_password(
             code_delivery_details: Some(simulated_delivery(cx, &pool, &req.username).await?),
         })
     };
-    let Some(user) = lookup_user(cx, &pool, &req.username).await? else {
+    let found = match lookup_user(cx, &pool, &req.username).await? {
+        Some(user) => Some(user),
+        // A name the pool does not know may be in the application's old directory.
+        None => {
+            let source = MigrationSource::ForgotPassword {
+                client_metadata: req.client_metadata.as_ref(),
+            };
+            match migrate_user(cx, &pool, &client, &req.username, source).await {
+                Err(e) if hide && e.kind == ErrorKind::UserNotFoundException => None,
+                migrated => migrated?,
+            }
+        }
+    };
+    let Some(user) = found else {
         if hide {
             return simulated().await;
         }
@@ -62,7 +78,12 @@ pub async fn forgot_password(
         }
         Err(e) => return Err(e),
     };
-    let details = send_code(cx, &pool, &user, Purpose::ForgotPassword, to, None).await?;
+    let trigger = MessageTrigger::new(
+        MessageSource::ForgotPassword,
+        Some(&client.client_id),
+        req.client_metadata.as_ref(),
+    );
+    let details = send_code(cx, &pool, &user, Purpose::ForgotPassword, to, None, trigger).await?;
     Ok(ForgotPasswordResponse {
         code_delivery_details: Some(details),
     })

@@ -3,9 +3,9 @@
 //! attributes is `InvalidParameterException: Auto verification not turned on.`; a
 //! confirmed user `InvalidParameterException: User is already confirmed.`. With
 //! PreventUserExistenceErrors an unknown user, a confirmed one, or one with nowhere to
-//! send a code gets a simulated `CodeDeliveryDetails`. Deviations: ClientMetadata is
-//! unused until triggers exist; a code only an SMS could carry is
-//! `CodeDeliveryFailureException` (monban sends no SMS).
+//! send a code gets a simulated `CodeDeliveryDetails`. The code message runs the
+//! CustomMessage_ResendCode / CustomEmailSender_ResendCode trigger. Deviation: a code only
+//! an SMS could carry is `CodeDeliveryFailureException` (monban sends no SMS).
 
 use monban_wire::idp::{
     ResendConfirmationCodeRequest, ResendConfirmationCodeResponse, UserStatusType,
@@ -15,6 +15,7 @@ use super::common::{authorise, destination_data, hides_existence, sign_up_destin
 use crate::codes::{send_code, simulated_delivery, Purpose};
 use crate::error::Error;
 use crate::pool_config::auto_verified_attributes;
+use crate::triggers::{MessageSource, MessageTrigger};
 use crate::users::lookup_user;
 use crate::{Caller, Cx};
 
@@ -61,7 +62,12 @@ pub async fn resend_confirmation_code(
         ));
     };
     let data = destination_data(to);
-    let details = send_code(cx, &pool, &user, Purpose::SignUp, to, Some(&data)).await?;
+    let trigger = MessageTrigger::new(
+        MessageSource::ResendCode,
+        Some(&client.client_id),
+        req.client_metadata.as_ref(),
+    );
+    let details = send_code(cx, &pool, &user, Purpose::SignUp, to, Some(&data), trigger).await?;
     Ok(ResendConfirmationCodeResponse {
         code_delivery_details: Some(details),
     })

@@ -1,9 +1,11 @@
 //! SignUp: a new UNCONFIRMED user with a password checked against the pool's policy and
 //! attributes checked against the schema (required ones included) and the client's write
 //! permissions; a confirmation code goes to the pool's auto-verified attribute. Without
-//! one the user stays unconfirmed and no code is sent, as in Cognito. Deviations:
-//! ValidationData and ClientMetadata are accepted and unused until triggers exist; a code
-//! that only an SMS could carry is refused (`CodeDeliveryFailureException`, before the
+//! one the user stays unconfirmed and no code is sent, as in Cognito. The PreSignUp
+//! trigger (with ValidationData and ClientMetadata) may refuse the user or auto-confirm /
+//! auto-verify it; an auto-confirmed user gets no code and PostConfirmation_ConfirmSignUp
+//! runs; the code message runs CustomMessage_SignUp / CustomEmailSender_SignUp.
+//! Deviations: a code that only an SMS could carry is refused (`CodeDeliveryFailureException`, before the
 //! user is created) since monban sends no SMS; passwordless sign-up (no Password) is
 //! accepted only in pools whose sign-in policy allows a factor other than PASSWORD.
 
@@ -14,6 +16,10 @@ use crate::codes::{send_code, sms_not_supported, Destination, Purpose};
 use crate::entities::UserPool;
 use crate::error::Error;
 use crate::pool_config::check_writable;
+use crate::triggers::{
+    post_confirmation, pre_sign_up, CallContext, ConfirmationSource, MessageSource,
+    MessageTrigger, SignUpSource,
+};
 use crate::users::{
     check_required, insert_new_user, new_user, validate_writes, AttributeWrite, Credentials,
     KeyWrite, NewUser,
@@ -60,32 +66,54 @@ pub async fn sign_up(
         UserStatusType::Unconfirmed,
     )?;
     check_required(&pool, &user.attributes)?;
-    let destination =
-        sign_up_destination(&pool, &user).map(|d| (d.attribute.to_owned(), d.value.to_owned()));
+    let credentials = match &req.password {
+        Some(password) => Some(Credentials::derive(cx, &pool, &user.username, password).await?),
+        None => None,
+    };
+    let call = CallContext::new(Some(&client.client_id), req.client_metadata.as_ref());
+    let validation_data = req.validation_data.as_deref();
+    let outcome = pre_sign_up(cx, &pool, SignUpSource::SignUp, &user, validation_data, call).await?;
+    let verified_alias = outcome.apply(&pool, &mut user)?;
+    let confirmed = outcome.auto_confirm_user;
+    let destination = sign_up_destination(&pool, &user)
+        .filter(|_| !confirmed)
+        .map(|d| (d.attribute.to_owned(), d.value.to_owned()));
     if destination
         .as_ref()
         .is_some_and(|(attribute, _)| *attribute != "email")
     {
         return Err(sms_not_supported());
     }
-    if let Some(password) = &req.password {
-        let credentials = Credentials::derive(cx, &pool, &user.username, password).await?;
-        credentials.apply(&mut user, UserStatusType::Unconfirmed, cx.now_ms())?;
+    let status = if confirmed {
+        UserStatusType::Confirmed
+    } else {
+        UserStatusType::Unconfirmed
+    };
+    user.status = status;
+    if let Some(credentials) = &credentials {
+        credentials.apply(&mut user, status, cx.now_ms())?;
     }
     // The store's unique keys decide between concurrent sign-ups of one name.
-    insert_new_user(cx, &pool, &user, KeyWrite::SignUp, false).await?;
+    insert_new_user(cx, &pool, &user, KeyWrite::SignUp, verified_alias).await?;
+    if confirmed {
+        post_confirmation(cx, &pool, ConfirmationSource::ConfirmSignUp, &user, call).await?;
+    }
     let code_delivery_details = match &destination {
         Some((attribute, value)) => {
             let to = Destination { attribute, value };
             let data = destination_data(to);
-            Some(send_code(cx, &pool, &user, Purpose::SignUp, to, Some(&data)).await?)
+            let trigger = MessageTrigger {
+                source: MessageSource::SignUp,
+                call,
+            };
+            Some(send_code(cx, &pool, &user, Purpose::SignUp, to, Some(&data), trigger).await?)
         }
         None => None,
     };
     Ok(SignUpResponse {
         code_delivery_details,
         session: None,
-        user_confirmed: false,
+        user_confirmed: confirmed,
         user_sub: user.sub,
     })
 }

@@ -1,6 +1,6 @@
 //! GetTokensFromRefreshToken: new ID and access tokens from a refresh token (Amplify v6
 //! refreshes with it), and a new refresh token when the client rotates them.
-//! `ClientMetadata` is accepted and unused (no pre-token-generation trigger yet).
+//! `ClientMetadata` goes to the pre token generation trigger.
 
 use monban_wire::idp::{
     AuthFlowType, GetTokensFromRefreshTokenRequest, GetTokensFromRefreshTokenResponse,
@@ -11,7 +11,7 @@ use super::client_secret::check_client_secret;
 use crate::auth::client::load_public_client;
 use crate::auth::flows::flow_enabled;
 use crate::error::Error;
-use crate::tokens::{refresh, RefreshMode};
+use crate::tokens::{refresh_with_metadata, RefreshMode};
 use crate::{Caller, Cx};
 
 pub async fn get_tokens_from_refresh_token(
@@ -31,13 +31,14 @@ pub async fn get_tokens_from_refresh_token(
             "REFRESH_TOKEN_AUTH flow not enabled for this client",
         ));
     }
-    let result = refresh(
+    let result = refresh_with_metadata(
         cx,
         &pool,
         &client,
         &req.refresh_token,
         req.device_key.as_deref(),
         RefreshMode::GetTokensFromRefreshToken,
+        req.client_metadata.as_ref(),
     )
     .await?;
     Ok(GetTokensFromRefreshTokenResponse {

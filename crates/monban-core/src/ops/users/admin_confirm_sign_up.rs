@@ -1,11 +1,12 @@
 //! AdminConfirmSignUp: UNCONFIRMED -> CONFIRMED; any other status is
 //! `NotAuthorizedException: User cannot be confirmed. Current status is <STATUS>`.
-//! Deviation: the PostConfirmation trigger is not called until triggers exist.
+//! Then PostConfirmation_ConfirmSignUp runs (no app client: `CLIENT_ID_NOT_APPLICABLE`).
 
 use monban_wire::idp::{AdminConfirmSignUpRequest, AdminConfirmSignUpResponse, UserStatusType};
 
 use crate::error::Error;
 use crate::pool_config::load_pool;
+use crate::triggers::{post_confirmation, CallContext, ConfirmationSource};
 use crate::users::{modify_user, KeyWrite, Target};
 use crate::{Cx, Iam};
 
@@ -15,7 +16,7 @@ pub async fn admin_confirm_sign_up(
     req: AdminConfirmSignUpRequest,
 ) -> Result<AdminConfirmSignUpResponse, Error> {
     let pool = load_pool(cx, &req.user_pool_id).await?;
-    modify_user(
+    let user = modify_user(
         cx,
         &pool,
         Target::Name(&req.username),
@@ -32,5 +33,7 @@ pub async fn admin_confirm_sign_up(
         },
     )
     .await?;
+    let call = CallContext::new(None, req.client_metadata.as_ref());
+    post_confirmation(cx, &pool, ConfirmationSource::ConfirmSignUp, &user, call).await?;
     Ok(AdminConfirmSignUpResponse {})
 }

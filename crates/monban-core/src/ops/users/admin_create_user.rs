@@ -1,7 +1,9 @@
 //! AdminCreateUser: a FORCE_CHANGE_PASSWORD user with the given or a generated temporary
 //! password, and the invitation (MessageAction RESEND re-invites an existing user, SUPPRESS
-//! sends nothing). Deviations: invitations meant for SMS are not sent (monban sends no SMS);
-//! ValidationData and ClientMetadata are accepted and ignored until triggers exist; required
+//! sends nothing). PreSignUp_AdminCreateUser runs first (ValidationData, ClientMetadata;
+//! it may refuse the user), the invitation runs CustomMessage_AdminCreateUser /
+//! CustomEmailSender_AdminCreateUser. Deviations: invitations meant for SMS are not sent
+//! (monban sends no SMS); required
 //! attributes are not enforced here (as in Cognito, the user supplies them when setting a
 //! password).
 
@@ -14,6 +16,9 @@ use crate::entities::UserPool;
 use crate::error::{Error, ErrorKind};
 use crate::password::{check_policy, generate_temporary_password};
 use crate::pool_config::{load_pool, password_policy};
+use crate::triggers::{
+    pre_sign_up, CallContext, MessageSource, MessageTrigger, SignUpSource,
+};
 use crate::users::{
     find_user, insert_new_user, modify_user, new_user, plan_delivery, send_invitation,
     set_password, sign_in_name, user_type, validate_writes, AttributeWrite, Credentials, KeyWrite,
@@ -49,6 +54,9 @@ pub async fn admin_create_user(
         &changes,
         UserStatusType::ForceChangePassword,
     )?;
+    let call = CallContext::new(None, req.client_metadata.as_ref());
+    let validation_data = req.validation_data.as_deref();
+    pre_sign_up(cx, &pool, SignUpSource::AdminCreateUser, &user, validation_data, call).await?;
     // Checked before the user exists: a refused medium must not leave a user behind.
     let delivery = match req.message_action {
         Some(MessageActionType::Suppress) => None,
@@ -75,7 +83,11 @@ pub async fn admin_create_user(
     )
     .await?;
     if let Some(delivery) = delivery {
-        send_invitation(cx, &pool, &user, &sign_in_name, &password, &delivery).await?;
+        let trigger = MessageTrigger {
+            source: MessageSource::AdminCreateUser,
+            call,
+        };
+        send_invitation(cx, &pool, &user, &sign_in_name, &password, &delivery, trigger).await?;
     }
     Ok(AdminCreateUserResponse {
         user: Some(user_type(&user)),
@@ -124,7 +136,12 @@ async fn resend(
     )
     .await?;
     let name = sign_in_name(&NameRules::of(pool), &user.username, &user.attributes);
-    send_invitation(cx, pool, &user, &name, &password, &delivery).await?;
+    let trigger = MessageTrigger::new(
+        MessageSource::AdminCreateUser,
+        None,
+        req.client_metadata.as_ref(),
+    );
+    send_invitation(cx, pool, &user, &name, &password, &delivery, trigger).await?;
     Ok(AdminCreateUserResponse {
         user: Some(user_type(&user)),
     })

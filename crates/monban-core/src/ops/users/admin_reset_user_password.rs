@@ -11,6 +11,7 @@ use monban_wire::idp::{
 use crate::codes::{recovery_destination, send_code, Purpose};
 use crate::error::{Error, ErrorKind};
 use crate::pool_config::load_pool;
+use crate::triggers::{MessageSource, MessageTrigger};
 use crate::users::{modify_user, recovery_channel, KeyWrite, Target};
 use crate::{Cx, Iam};
 
@@ -37,7 +38,12 @@ pub async fn admin_reset_user_password(
     .await?;
     match recovery_destination(&pool, &user) {
         Ok(to) => {
-            send_code(cx, &pool, &user, Purpose::ForgotPassword, to, None).await?;
+            let trigger = MessageTrigger::new(
+                MessageSource::ForgotPassword,
+                None,
+                req.client_metadata.as_ref(),
+            );
+            send_code(cx, &pool, &user, Purpose::ForgotPassword, to, None, trigger).await?;
         }
         Err(e) if e.kind == ErrorKind::CodeDeliveryFailureException => tracing::warn!(
             pool_id = %pool.id,

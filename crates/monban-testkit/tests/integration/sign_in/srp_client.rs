@@ -89,20 +89,37 @@ impl SrpClient {
 
     /// `PASSWORD_CLAIM_SIGNATURE` for `password` at `timestamp`.
     pub fn signature(&self, c: &ServerChallenge<'_>, password: &str, timestamp: &str) -> String {
+        let pool_name = c.pool_id.split('_').nth(1).expect("pool name");
+        self.realm_signature(pool_name, c, password, timestamp)
+    }
+
+    /// DEVICE_PASSWORD_VERIFIER's `PASSWORD_CLAIM_SIGNATURE` (srp.md §5): the same math with
+    /// the device group key in place of the pool name, and the device key (in
+    /// `c.user_id_for_srp`) in place of the username.
+    pub fn device_signature(
+        &self,
+        device_group_key: &str,
+        c: &ServerChallenge<'_>,
+        device_password: &str,
+        timestamp: &str,
+    ) -> String {
+        self.realm_signature(device_group_key, c, device_password, timestamp)
+    }
+
+    fn realm_signature(
+        &self,
+        realm: &str,
+        c: &ServerChallenge<'_>,
+        password: &str,
+        timestamp: &str,
+    ) -> String {
         let n = hex_int(N_HEX);
         let g = BigUint::from(2u8);
         let k = BigUint::from_bytes_be(&sha256(&[&pad(&n), &pad(&g)]));
         let big_b = hex_int(c.srp_b_hex);
         let u = BigUint::from_bytes_be(&sha256(&[&pad(&self.big_a), &pad(&big_b)]));
         assert!(u != BigUint::from(0u8), "u must not be zero");
-        let pool_name = c.pool_id.split('_').nth(1).expect("pool name");
-        let inner = sha256(&[
-            pool_name.as_bytes(),
-            c.user_id_for_srp.as_bytes(),
-            b":",
-            password.as_bytes(),
-        ]);
-        let x = BigUint::from_bytes_be(&sha256(&[&pad(&hex_int(c.salt_hex)), &inner]));
+        let x = private_x(realm, c.user_id_for_srp, password, c.salt_hex);
         let kgx = (&k * g.modpow(&x, &n)) % &n;
         let base = ((&big_b % &n) + &n - kgx) % &n;
         let s = base.modpow(&(&self.a + &u * &x), &n);
@@ -114,13 +131,37 @@ impl SrpClient {
         STANDARD.encode(hmac(
             key,
             &[
-                pool_name.as_bytes(),
+                realm.as_bytes(),
                 c.user_id_for_srp.as_bytes(),
                 &block,
                 timestamp.as_bytes(),
             ],
         ))
     }
+}
+
+/// x = H(PAD(salt) ‖ H(realm ‖ user ‖ ":" ‖ password)).
+fn private_x(realm: &str, user: &str, password: &str, salt_hex: &str) -> BigUint {
+    let inner = sha256(&[realm.as_bytes(), user.as_bytes(), b":", password.as_bytes()]);
+    BigUint::from_bytes_be(&sha256(&[&pad(&hex_int(salt_hex)), &inner]))
+}
+
+/// What amazon-cognito-identity-js sends to ConfirmDevice for a device secret
+/// (`generateHashDevice`): `(Salt, PasswordVerifier)`, both base64 of PAD bytes.
+pub fn device_verifier_config(
+    device_group_key: &str,
+    device_key: &str,
+    device_password: &str,
+    salt: &[u8],
+) -> (String, String) {
+    let salt_pad = pad(&BigUint::from_bytes_be(salt));
+    let x = private_x(device_group_key, device_key, device_password, &hex_of(&salt_pad));
+    let v = BigUint::from(2u8).modpow(&x, &hex_int(N_HEX));
+    (STANDARD.encode(&salt_pad), STANDARD.encode(pad(&v)))
+}
+
+fn hex_of(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[test]
