@@ -92,9 +92,10 @@ impl IntoResponse for Refused {
             self.status,
             json!({ "__type": self.name, "message": self.message }),
         );
-        response
-            .headers_mut()
-            .insert(crate::response::ERROR_TYPE, HeaderValue::from_static(self.name));
+        response.headers_mut().insert(
+            crate::response::ERROR_TYPE,
+            HeaderValue::from_static(self.name),
+        );
         response
     }
 }
@@ -152,13 +153,7 @@ async fn verify(app: &App, parts: &Parts, body: Body) -> Result<SessionCredentia
             ),
             SessionRefusal::Failed(e) => Refused::from(e),
         })?;
-    verifier.check_signature(
-        &request,
-        &body,
-        &auth,
-        amz_date,
-        &session.secret_access_key,
-    )?;
+    verifier.check_signature(&request, &body, &auth, amz_date, &session.secret_access_key)?;
     Ok(session)
 }
 
@@ -198,9 +193,10 @@ mod tests {
             .unwrap();
         let mut signed_headers = vec!["content-type", "host", "x-amz-date"];
         if let Some(token) = security_token {
-            request
-                .headers_mut()
-                .insert("x-amz-security-token", HeaderValue::from_str(token).unwrap());
+            request.headers_mut().insert(
+                "x-amz-security-token",
+                HeaderValue::from_str(token).unwrap(),
+            );
             signed_headers.push("x-amz-security-token");
         }
         let (parts, stream) = request.into_parts();
@@ -223,9 +219,10 @@ mod tests {
             &signed_headers,
         );
         let mut request = Request::from_parts(parts, stream);
-        request
-            .headers_mut()
-            .insert("authorization", HeaderValue::from_str(&authorization).unwrap());
+        request.headers_mut().insert(
+            "authorization",
+            HeaderValue::from_str(&authorization).unwrap(),
+        );
         request
     }
 
@@ -263,7 +260,10 @@ mod tests {
         let (status, body) = refusal(signed(Some("AQ=="), an_hour_ago)).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
         assert_eq!(body["__type"], "InvalidSignatureException");
-        assert!(body["message"].as_str().unwrap().contains("Signature expired"));
+        assert!(body["message"]
+            .as_str()
+            .unwrap()
+            .contains("Signature expired"));
     }
 
     #[tokio::test]

@@ -4,7 +4,8 @@
 
 use axum::response::Response;
 use monban_core::ops::{
-    app_clients, auth, devices, groups, mfa, self_service, sign_up, tokens, user_pools, users,
+    app_clients, auth, devices, groups, identity_pools, mfa, self_service, sign_up, tokens,
+    user_pools, users,
 };
 use monban_core::{Caller, Cx, Error, Iam};
 use monban_wire::schema::Operation;
@@ -34,8 +35,47 @@ pub async fn dispatch(
     };
     match api {
         Api::UserPools => user_pool_api(c).await,
-        // No identity-pool operation is implemented yet.
-        Api::IdentityPools => Err(not_implemented(op)),
+        Api::IdentityPools => identity_pool_api(c).await,
+    }
+}
+
+async fn identity_pool_api(c: Call<'_>) -> Result<Response, Error> {
+    match c.op.name {
+        // Identity pools
+        "CreateIdentityPool" => c.iam(identity_pools::create_identity_pool).await,
+        "DeleteIdentityPool" => c.iam(identity_pools::delete_identity_pool).await,
+        "DescribeIdentityPool" => c.iam(identity_pools::describe_identity_pool).await,
+        "GetIdentityPoolRoles" => c.iam(identity_pools::get_identity_pool_roles).await,
+        "GetPrincipalTagAttributeMap" => {
+            c.iam(identity_pools::get_principal_tag_attribute_map).await
+        }
+        "ListIdentityPools" => c.iam(identity_pools::list_identity_pools).await,
+        "SetIdentityPoolRoles" => c.iam(identity_pools::set_identity_pool_roles).await,
+        "SetPrincipalTagAttributeMap" => {
+            c.iam(identity_pools::set_principal_tag_attribute_map).await
+        }
+        "UpdateIdentityPool" => c.iam(identity_pools::update_identity_pool).await,
+        // Identities and developer-authenticated identities
+        "DeleteIdentities" => c.iam(identity_pools::delete_identities).await,
+        "DescribeIdentity" => c.iam(identity_pools::describe_identity).await,
+        "GetOpenIdTokenForDeveloperIdentity" => {
+            c.iam(identity_pools::get_open_id_token_for_developer_identity)
+                .await
+        }
+        "ListIdentities" => c.iam(identity_pools::list_identities).await,
+        "LookupDeveloperIdentity" => c.iam(identity_pools::lookup_developer_identity).await,
+        "MergeDeveloperIdentities" => c.iam(identity_pools::merge_developer_identities).await,
+        "UnlinkDeveloperIdentity" => c.iam(identity_pools::unlink_developer_identity).await,
+        // Tags
+        "ListTagsForResource" => c.iam(identity_pools::list_tags_for_resource).await,
+        "TagResource" => c.iam(identity_pools::tag_resource).await,
+        "UntagResource" => c.iam(identity_pools::untag_resource).await,
+        // Credential vending (public)
+        "GetId" => c.public(identity_pools::get_id).await,
+        "GetOpenIdToken" => c.public(identity_pools::get_open_id_token).await,
+        "UnlinkIdentity" => c.public(identity_pools::unlink_identity).await,
+        "GetCredentialsForIdentity" => c.public(identity_pools::get_credentials_for_identity).await,
+        _ => Err(not_implemented(c.op)),
     }
 }
 
@@ -226,7 +266,8 @@ mod tests {
             };
             let op = monban_wire::IDP
                 .operation(name)
-                .unwrap_or_else(|| panic!("{name} is not a cognito-idp operation"));
+                .or_else(|| monban_wire::IDENTITY.operation(name))
+                .unwrap_or_else(|| panic!("{name} is not a Cognito operation"));
             if arm.starts_with("c.iam(") {
                 assert_eq!(op.auth, AuthKind::SigV4, "{name}");
             }

@@ -11,6 +11,8 @@ mod date;
 mod dev_api;
 mod dispatch;
 mod health;
+mod identity_well_known;
+mod oidc_keys;
 mod outbound_http;
 mod request_log;
 mod response;
@@ -31,6 +33,7 @@ use axum::Router;
 
 pub use app::{AdminKey, App};
 pub use dev_api::DevControls;
+pub use oidc_keys::HttpOidcKeys;
 pub use sms_webhook::{SmsWebhookSettings, WebhookSms};
 pub use smtp::{SmtpMailer, SmtpSecurity, SmtpSettings};
 pub use sts_client::HttpStsTransport;
@@ -63,6 +66,11 @@ fn build(app: App, dev: Option<DevControls>) -> Router {
         .route("/", post(api::handle))
         .route("/health", get(health::handle))
         .route(credentials_verify::PATH, post(credentials_verify::handle))
+        .route(identity_well_known::JWKS_PATH, get(identity_well_known::jwks))
+        .route(
+            identity_well_known::DISCOVERY_PATH,
+            get(identity_well_known::openid_configuration),
+        )
         .route("/{pool_id}/.well-known/jwks.json", get(well_known::jwks))
         .route(
             "/{pool_id}/.well-known/openid-configuration",

@@ -1,10 +1,11 @@
-//! One HTTP/1.1 POST to a URL over plain TCP (`http://`) or TLS (`https://`, Mozilla's roots
-//! from webpki-roots), for the trigger webhooks. A fresh connection per call: nothing goes
+//! One HTTP/1.1 POST (or GET) to a URL over plain TCP (`http://`) or TLS (`https://`,
+//! Mozilla's roots from webpki-roots), for the trigger webhooks (and identity pools'
+//! OpenID Connect key sets). A fresh connection per call: nothing goes
 //! stale between calls, and a receiver that restarts is picked up at once.
 
 use std::sync::Arc;
 
-use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Request, Uri};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, Request, Uri};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
@@ -69,13 +70,40 @@ impl OutboundHttp {
         body: Bytes,
         max_answer: usize,
     ) -> Result<Reply, PostError> {
+        self.send(Method::POST, url, headers, body, max_answer)
+            .await
+    }
+
+    /// GETs `url` with `headers`, as [`post`](Self::post) POSTs.
+    pub async fn get(
+        &self,
+        url: &str,
+        headers: Vec<(HeaderName, HeaderValue)>,
+        max_answer: usize,
+    ) -> Result<Reply, PostError> {
+        self.send(Method::GET, url, headers, Bytes::new(), max_answer)
+            .await
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        url: &str,
+        headers: Vec<(HeaderName, HeaderValue)>,
+        body: Bytes,
+        max_answer: usize,
+    ) -> Result<Reply, PostError> {
         let uri: Uri = url
             .parse()
             .map_err(|e| PostError::BadUrl(format!("{url:?} is not a URL: {e}")))?;
         let https = match uri.scheme_str() {
             Some("https") => true,
             Some("http") => false,
-            _ => return Err(PostError::BadUrl(format!("{url:?} is neither http:// nor https://"))),
+            _ => {
+                return Err(PostError::BadUrl(format!(
+                    "{url:?} is neither http:// nor https://"
+                )))
+            }
         };
         let host = uri
             .host()
@@ -92,7 +120,9 @@ impl OutboundHttp {
             .path_and_query()
             .map(|p| p.as_str().to_owned())
             .unwrap_or_else(|| "/".to_owned());
-        let mut request = Request::post(path)
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
             .header(header::HOST, authority)
             .header(header::USER_AGENT, "monban")
             .body(Full::new(body))
@@ -100,10 +130,13 @@ impl OutboundHttp {
         request.headers_mut().extend(headers);
 
         let connection = |e: std::io::Error| PostError::Connection(format!("{host}:{port}: {e}"));
-        let tcp = TcpStream::connect((host.as_str(), port)).await.map_err(connection)?;
+        let tcp = TcpStream::connect((host.as_str(), port))
+            .await
+            .map_err(connection)?;
         if https {
-            let name = ServerName::try_from(host.clone())
-                .map_err(|e| PostError::BadUrl(format!("{host:?} is not a TLS server name: {e}")))?;
+            let name = ServerName::try_from(host.clone()).map_err(|e| {
+                PostError::BadUrl(format!("{host:?} is not a TLS server name: {e}"))
+            })?;
             let connector = self
                 .tls
                 .as_ref()
@@ -124,7 +157,8 @@ async fn exchange<S>(
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    let failed = |what: &str, e: &dyn std::fmt::Display| PostError::Connection(format!("{what}: {e}"));
+    let failed =
+        |what: &str, e: &dyn std::fmt::Display| PostError::Connection(format!("{what}: {e}"));
     let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
         .await
         .map_err(|e| failed("HTTP handshake", &e))?;

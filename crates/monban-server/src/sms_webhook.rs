@@ -59,7 +59,11 @@ impl WebhookSms {
         }
     }
 
-    async fn headers(&self, sms: &Sms, body: &[u8]) -> Result<Vec<(HeaderName, HeaderValue)>, Error> {
+    async fn headers(
+        &self,
+        sms: &Sms,
+        body: &[u8],
+    ) -> Result<Vec<(HeaderName, HeaderValue)>, Error> {
         let mut headers = vec![(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
@@ -67,9 +71,13 @@ impl WebhookSms {
         let Some(pool_id) = sms.pool_id.as_deref() else {
             return Ok(headers);
         };
-        let secret =
-            signing::signing_secret_from(&self.secrets, self.store.as_ref(), self.rng.as_ref(), pool_id)
-                .await?;
+        let secret = signing::signing_secret_from(
+            &self.secrets,
+            self.store.as_ref(),
+            self.rng.as_ref(),
+            pool_id,
+        )
+        .await?;
         let timestamp = self.clock.now_ms().div_euclid(1000);
         let signature = signing::signature(&secret, timestamp, body);
         let value = |s: String| HeaderValue::try_from(s).map_err(Error::internal);
@@ -102,7 +110,9 @@ impl SmsSender for WebhookSms {
     async fn send(&self, sms: Sms) -> Result<(), Error> {
         let body = body(&sms)?;
         let headers = self.headers(&sms, &body).await?;
-        let call = self.http.post(&self.settings.url, headers, body, MAX_ANSWER);
+        let call = self
+            .http
+            .post(&self.settings.url, headers, body, MAX_ANSWER);
         // The message (it holds a code) is never logged; the pool and the failure are.
         let failed = |why: String| {
             tracing::warn!(pool = ?sms.pool_id, "SMS webhook delivery failed: {why}");
@@ -119,17 +129,46 @@ impl SmsSender for WebhookSms {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use std::sync::Mutex;
+
+    use axum::http::{HeaderMap, StatusCode};
+    use axum::routing::post;
+    use axum::Router;
+    use monban_core::store::StoreResult;
+    use monban_core::SystemRng;
+
     use super::*;
 
-    #[test]
-    fn the_body_names_pool_number_and_message() {
-        let sms = Sms {
+    /// The one secret a pool's signature needs.
+    struct Secrets;
+
+    #[async_trait]
+    impl SecretStore for Secrets {
+        async fn get_or_insert_secret(&self, _: &str, candidate: &[u8]) -> StoreResult<Vec<u8>> {
+            Ok(candidate.to_vec())
+        }
+    }
+
+    struct At(i64);
+
+    impl Clock for At {
+        fn now_ms(&self) -> i64 {
+            self.0
+        }
+    }
+
+    fn sms() -> Sms {
+        Sms {
             pool_id: Some("us-east-1_AbC".to_owned()),
             to: "+15555550100".to_owned(),
             body: "Your code is 123456".to_owned(),
-        };
-        let json: serde_json::Value = serde_json::from_slice(&body(&sms).unwrap()).unwrap();
+        }
+    }
+
+    #[test]
+    fn the_body_names_pool_number_and_message() {
+        let json: serde_json::Value = serde_json::from_slice(&body(&sms()).unwrap()).unwrap();
         assert_eq!(
             json,
             serde_json::json!({
@@ -138,5 +177,64 @@ mod tests {
                 "message": "Your code is 123456",
             })
         );
+    }
+
+    type Received = Arc<Mutex<Vec<(HeaderMap, Vec<u8>)>>>;
+
+    /// A receiver answering `status`, keeping what it got; returns its URL.
+    async fn receiver(status: StatusCode, received: Received) -> String {
+        let app = Router::new().route(
+            "/sms",
+            post(move |headers: HeaderMap, body: axum::body::Bytes| {
+                let received = received.clone();
+                async move {
+                    received.lock().unwrap().push((headers, body.to_vec()));
+                    status
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        format!("http://{addr}/sms")
+    }
+
+    fn sender(url: String, secrets: Arc<ServerSecrets>) -> WebhookSms {
+        WebhookSms::new(
+            SmsWebhookSettings {
+                url,
+                timeout: Duration::from_secs(5),
+            },
+            Arc::new(Secrets),
+            Arc::new(At(1_700_000_000_000)),
+            Arc::new(SystemRng),
+            secrets,
+        )
+    }
+
+    #[tokio::test]
+    async fn delivers_signed_json_and_reports_refusals() {
+        let received: Received = Arc::default();
+        let secrets: Arc<ServerSecrets> = Arc::default();
+        let url = receiver(StatusCode::OK, received.clone()).await;
+        sender(url, secrets.clone()).send(sms()).await.unwrap();
+        let (headers, body) = received.lock().unwrap().pop().expect("one request");
+        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(json["phoneNumber"], "+15555550100");
+        assert_eq!(headers[signing::TIMESTAMP_HEADER], "1700000000");
+        let secret = signing::signing_secret_from(&secrets, &Secrets, &SystemRng, "us-east-1_AbC")
+            .await
+            .unwrap();
+        assert_eq!(
+            headers[signing::SIGNATURE_HEADER].to_str().unwrap(),
+            signing::signature(&secret, 1_700_000_000, &body)
+        );
+
+        let refused = receiver(StatusCode::BAD_GATEWAY, Arc::default()).await;
+        assert!(sender(refused, Arc::default()).send(sms()).await.is_err());
+        let nobody = "http://127.0.0.1:9/sms".to_owned();
+        assert!(sender(nobody, Arc::default()).send(sms()).await.is_err());
     }
 }

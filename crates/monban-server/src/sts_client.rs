@@ -169,7 +169,11 @@ mod tests {
                 if let Some((head, body)) = text.split_once("\r\n\r\n") {
                     let len: usize = head
                         .lines()
-                        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length: ").map(|v| v.trim().parse().unwrap()))
+                        .find_map(|l| {
+                            l.to_ascii_lowercase()
+                                .strip_prefix("content-length: ")
+                                .map(|v| v.trim().parse().unwrap())
+                        })
                         .unwrap_or(0);
                     if body.len() >= len {
                         break;
@@ -201,9 +205,21 @@ mod tests {
         let request = server.await.unwrap();
         assert!(request.starts_with("POST /sts/ HTTP/1.1\r\n"), "{request}");
         let lower = request.to_ascii_lowercase();
-        assert!(lower.contains("content-type: application/x-www-form-urlencoded"), "{request}");
-        assert!(lower.contains(&format!("host: {}", url.trim_start_matches("http://").trim_end_matches("/sts/"))), "{request}");
-        assert!(request.ends_with("\r\n\r\nAction=AssumeRoleWithWebIdentity&X=1"), "{request}");
+        assert!(
+            lower.contains("content-type: application/x-www-form-urlencoded"),
+            "{request}"
+        );
+        assert!(
+            lower.contains(&format!(
+                "host: {}",
+                url.trim_start_matches("http://").trim_end_matches("/sts/")
+            )),
+            "{request}"
+        );
+        assert!(
+            request.ends_with("\r\n\r\nAction=AssumeRoleWithWebIdentity&X=1"),
+            "{request}"
+        );
     }
 
     #[tokio::test]

@@ -164,11 +164,14 @@ impl Triggers for WebhookTriggers {
                 target,
                 "trigger target is neither a URL nor a configured ARN ([triggers] arn_urls)"
             );
-            return Err(TriggerError::Unreachable("ResourceNotFoundException".into()));
+            return Err(TriggerError::Unreachable(
+                "ResourceNotFoundException".into(),
+            ));
         };
-        let body = Bytes::from(serde_json::to_vec(&event).map_err(|_| {
-            TriggerError::Unreachable("InternalError".into())
-        })?);
+        let body = Bytes::from(
+            serde_json::to_vec(&event)
+                .map_err(|_| TriggerError::Unreachable("InternalError".into()))?,
+        );
         let headers = self.signed_headers(pool_id, &body).await?;
         let attempts = if is_sender(&event) {
             1
@@ -177,7 +180,9 @@ impl Triggers for WebhookTriggers {
         };
         let mut last = TriggerError::Unreachable("InternalError".into());
         for attempt in 1..=attempts {
-            let call = self.http.post(&url, headers.clone(), body.clone(), MAX_ANSWER);
+            let call = self
+                .http
+                .post(&url, headers.clone(), body.clone(), MAX_ANSWER);
             let outcome = match tokio::time::timeout(self.settings.timeout, call).await {
                 Err(_) => Attempt::Failed(
                     "no answer in time".into(),
@@ -185,7 +190,9 @@ impl Triggers for WebhookTriggers {
                 ),
                 Ok(Err(PostError::BadUrl(why))) => {
                     tracing::warn!(pool = pool_id, target, "trigger URL unusable: {why}");
-                    return Err(TriggerError::Unreachable("ResourceNotFoundException".into()));
+                    return Err(TriggerError::Unreachable(
+                        "ResourceNotFoundException".into(),
+                    ));
                 }
                 Ok(Err(PostError::Connection(why))) => {
                     Attempt::Failed(why, "Connection failure while invoking Lambda function")
@@ -195,7 +202,12 @@ impl Triggers for WebhookTriggers {
             match outcome {
                 Attempt::Answered(result) => return result,
                 Attempt::Failed(detail, shown) => {
-                    tracing::warn!(pool = pool_id, target, attempt, "trigger call failed: {detail}");
+                    tracing::warn!(
+                        pool = pool_id,
+                        target,
+                        attempt,
+                        "trigger call failed: {detail}"
+                    );
                     last = TriggerError::Unreachable(shown.into());
                 }
             }
@@ -215,9 +227,10 @@ fn classify(reply: Reply) -> Attempt {
     let success = (200..300).contains(&reply.status);
     let flagged = reply.headers.contains_key(FUNCTION_ERROR);
     if success && !flagged {
-        return Attempt::Answered(serde_json::from_slice(&reply.body).map_err(|e| {
-            TriggerError::InvalidResponse(format!("the answer is not JSON: {e}"))
-        }));
+        return Attempt::Answered(
+            serde_json::from_slice(&reply.body)
+                .map_err(|e| TriggerError::InvalidResponse(format!("the answer is not JSON: {e}"))),
+        );
     }
     match function_error(&reply.body) {
         Some(error) => Attempt::Answered(Err(error)),

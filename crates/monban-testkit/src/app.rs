@@ -10,10 +10,11 @@ use std::time::SystemTime;
 use aws_sdk_cognitoidentityprovider::config::retry::RetryConfig;
 use aws_sdk_cognitoidentityprovider::config::{Builder as SdkConfigBuilder, Region};
 use aws_sdk_cognitoidentityprovider::Client;
+use monban_core::auth::server_secrets::ServerSecrets;
 use monban_core::mail::Email;
 use monban_core::password::HashParams;
 use monban_core::{Cx, Settings, SystemRng};
-use monban_server::{AdminKey, App};
+use monban_server::{AdminKey, App, WebhookSettings, WebhookTriggers};
 use monban_store::SqlStore;
 
 use crate::clock::{FakeClock, SdkTimeSource};
@@ -57,17 +58,27 @@ impl TestApp {
     /// Starts a server on `backend`: a fresh SQLite file, or the database that
     /// [`DATABASE_URL_ENV`] names (panics if it is not set).
     pub async fn start_on(backend: Backend) -> TestApp {
-        Self::launch(backend, None).await
+        Self::launch(backend, None, |_| {}).await
+    }
+
+    /// Starts a server on `backend` with `configure` applied last to its settings (the
+    /// OpenID Connect providers of identity pools, say).
+    pub async fn start_with(backend: Backend, configure: impl FnOnce(&mut Settings)) -> TestApp {
+        Self::launch(backend, None, configure).await
     }
 
     /// Starts a server in development mode (`--dev`): any signature accepted, and the
     /// test-support API under `/_monban/`. Always on a fresh SQLite file: `/_monban/reset`
     /// empties the whole database, which the PostgreSQL tests share.
     pub async fn start_dev(options: DevOptions) -> TestApp {
-        Self::launch(Backend::Sqlite, Some(options)).await
+        Self::launch(Backend::Sqlite, Some(options), |_| {}).await
     }
 
-    async fn launch(backend: Backend, dev: Option<DevOptions>) -> TestApp {
+    async fn launch(
+        backend: Backend,
+        dev: Option<DevOptions>,
+        configure: impl FnOnce(&mut Settings),
+    ) -> TestApp {
         let (url, dir) = match backend {
             Backend::Postgres => {
                 let url = postgres_url().unwrap_or_else(|| panic!("{DATABASE_URL_ENV} is not set"));
@@ -91,7 +102,7 @@ impl TestApp {
 
         let clock = Arc::new(FakeClock::new());
         let mailer = Arc::new(RecordingMailer::default());
-        let settings = Settings {
+        let mut settings = Settings {
             region: REGION.to_owned(),
             public_url: endpoint.clone(),
             // Cheap hashing: tests create hundreds of users.
@@ -102,7 +113,19 @@ impl TestApp {
             },
             ..Settings::default()
         };
+        // Identity pools fetch OpenID Connect providers' keys as in production.
+        settings.identity_pools.oidc_keys = Some(Arc::new(monban_server::HttpOidcKeys::new()));
+        configure(&mut settings);
         let store = Arc::new(store);
+        // Triggers as in production: webhooks, signed with the pool's secret.
+        let secrets: Arc<ServerSecrets> = Default::default();
+        let triggers = Arc::new(WebhookTriggers::new(
+            WebhookSettings::default(),
+            store.clone(),
+            clock.clone(),
+            Arc::new(SystemRng),
+            secrets.clone(),
+        ));
         let mut cx = Cx {
             store: store.clone(),
             clock: clock.clone(),
@@ -110,8 +133,8 @@ impl TestApp {
             mailer: mailer.clone(),
             settings: Arc::new(settings),
             keys: Default::default(),
-            secrets: Default::default(),
-            triggers: Arc::new(monban_core::triggers::NoTriggers),
+            secrets,
+            triggers,
             // SMS stay in the database, where the tests read them.
             sms: Arc::new(monban_core::sms::OutboxSms {
                 store,

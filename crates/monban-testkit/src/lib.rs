@@ -10,6 +10,7 @@ mod dev;
 mod mailer;
 pub mod raw;
 mod sdk;
+pub mod webhook;
 
 pub use app::{each_backend, random_access_key, unique_name, Backend, TestApp, DATABASE_URL_ENV};
 pub use clock::{FakeClock, SdkTimeSource};

@@ -15,12 +15,14 @@ mod integration {
     mod dev_mode;
     mod devices;
     mod groups;
+    mod identity_pools;
     mod list_users;
     mod mfa;
     mod protocol;
     mod sign_in;
     mod self_service;
     mod tokens;
+    mod triggers;
     mod sign_up;
     mod user_pools;
     mod users;

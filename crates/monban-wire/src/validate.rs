@@ -413,14 +413,22 @@ mod tests {
             br#"{"UserPoolId":"us-east-1_abc","LambdaConfig":{"KMSKeyID":"https://kms.example.com/key"}}"#,
         )
         .unwrap_err();
-        assert!(err.message.contains("lambdaConfig.kMSKeyID"), "{}", err.message);
+        assert!(
+            err.message.contains("lambdaConfig.kMSKeyID"),
+            "{}",
+            err.message
+        );
         let err = decode::<idp::UpdateUserPoolRequest>(
             &IDP,
             op("UpdateUserPool"),
             br#"{"UserPoolId":"us-east-1_abc","LambdaConfig":{"PreSignUp":"ftp://example.com/some/hook"}}"#,
         )
         .unwrap_err();
-        assert!(err.message.contains("lambdaConfig.preSignUp"), "{}", err.message);
+        assert!(
+            err.message.contains("lambdaConfig.preSignUp"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

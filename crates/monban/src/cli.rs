@@ -54,6 +54,11 @@ pub enum Command {
         #[command(subcommand)]
         command: KeysCommand,
     },
+    /// Lambda triggers (webhooks).
+    Triggers {
+        #[command(subcommand)]
+        command: TriggersCommand,
+    },
     /// Inspect the settings.
     Config {
         #[command(subcommand)]
@@ -66,6 +71,17 @@ pub enum KeysCommand {
     /// Add a new ID-token and access-token signing key to a pool; old keys keep verifying
     /// the tokens they signed until those expire.
     Rotate {
+        /// The user pool, such as us-east-1_AbC123xyZ.
+        #[arg(long, value_name = "ID")]
+        pool_id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TriggersCommand {
+    /// Print the secret that signs the pool's trigger webhooks (the `X-Monban-Signature`
+    /// HMAC key), for receivers to verify calls with.
+    Secret {
         /// The user pool, such as us-east-1_AbC123xyZ.
         #[arg(long, value_name = "ID")]
         pool_id: String,
@@ -218,6 +234,7 @@ impl SettingsArgs {
             trigger_retries: None,
             trigger_arn_urls: None,
             trigger_arn_url_template: None,
+            sms_webhook_url: None,
         }
     }
 }

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command, ConfigCommand, KeysCommand};
+use cli::{Cli, Command, ConfigCommand, KeysCommand, TriggersCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -58,6 +58,9 @@ fn run(command: Command, settings: settings::Settings) -> anyhow::Result<()> {
             Command::Keys {
                 command: KeysCommand::Rotate { pool_id },
             } => commands::keys::rotate(&settings, &pool_id).await,
+            Command::Triggers {
+                command: TriggersCommand::Secret { pool_id },
+            } => commands::triggers::secret(&settings, &pool_id).await,
             Command::Config { .. } => Ok(()),
         }
     })

@@ -18,7 +18,8 @@ pub struct ServerSecrets {
 impl ServerSecrets {
     /// The secret called `name`: `len` random bytes made by whichever node asked first.
     pub async fn get(&self, cx: &Cx, name: &str, len: usize) -> Result<Arc<Vec<u8>>, Error> {
-        self.get_from(cx.store.as_ref(), cx.rng.as_ref(), name, len).await
+        self.get_from(cx.store.as_ref(), cx.rng.as_ref(), name, len)
+            .await
     }
 
     /// [`get`](Self::get) for holders of the store and randomness without a `Cx` (the

@@ -10,7 +10,7 @@ use monban_wire::idp::{CodeDeliveryDetailsType, DeliveryMediumType, RecoveryOpti
 use crate::entities::{User, UserPool};
 use crate::error::{Error, ErrorKind};
 use crate::mail::Email;
-use crate::triggers::{custom_message, custom_sender, MessageTrigger, SenderChannel};
+use crate::triggers::{custom_message, custom_sender, MessageTrigger, SenderChannel, Trigger};
 use crate::users::{
     email_sender, is_email, is_phone_number, recovery_channel, sign_in_name, NameRules,
     RecoveryChannel,
@@ -112,7 +112,8 @@ fn details(attribute: &str, value: &str) -> CodeDeliveryDetailsType {
 /// Issues a code for `purpose` (replacing the user's earlier one), emails it with the
 /// pool's verification template and says where it went. `data` is kept with the code.
 /// The pool's triggers take part as `trigger` says: a CustomEmailSender gets the code
-/// instead of the mail; otherwise CustomMessage may rewrite the text.
+/// instead of the mail; otherwise CustomMessage may rewrite the text. A code for a phone
+/// number goes to the pool's CustomSMSSender, the only way monban delivers it.
 pub async fn send_code(
     cx: &Cx,
     pool: &UserPool,
@@ -122,17 +123,24 @@ pub async fn send_code(
     data: Option<&serde_json::Value>,
     trigger: MessageTrigger<'_>,
 ) -> Result<CodeDeliveryDetailsType, Error> {
-    if to.attribute != "email" {
-        return Err(sms_not_supported());
-    }
+    let channel = match to.attribute {
+        "email" => SenderChannel::Email,
+        _ if Trigger::CustomSmsSender.is_configured(pool) => SenderChannel::Sms,
+        _ => return Err(sms_not_supported()),
+    };
     let code = issue_code(cx, &pool.id, &user.sub, purpose, data).await?;
-    if custom_sender(cx, pool, SenderChannel::Email, user, trigger, code.as_str()) {
+    if custom_sender(cx, pool, channel, user, trigger, code.as_str()) {
         return Ok(details(to.attribute, to.value));
     }
     let name = sign_in_name(&NameRules::of(pool), &user.username, &user.attributes);
     let mut message = render_code_message(pool, code.as_str(), &name);
     if let Some(texts) = custom_message(cx, pool, user, trigger).await? {
-        texts.apply_email(&mut message.subject, &mut message.body, code.as_str(), &name);
+        texts.apply_email(
+            &mut message.subject,
+            &mut message.body,
+            code.as_str(),
+            &name,
+        );
     }
     let (from, reply_to) = email_sender(cx, pool);
     cx.mailer

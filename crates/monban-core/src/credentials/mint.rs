@@ -14,8 +14,7 @@ const SESSION_KEY: &str = "identity-credentials-session-key";
 /// AWS's alphabet for access key ids (upper-case base32).
 const KEY_ID_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 /// What AWS secret access keys are made of.
-const SECRET_ALPHABET: &[u8] =
-    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const SECRET_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /// Why presented credentials are refused.
 #[derive(Debug)]
@@ -149,7 +148,10 @@ mod tests {
             .bytes()
             .all(|b| KEY_ID_ALPHABET.contains(&b)));
         assert_eq!(c.secret_access_key.len(), 40);
-        assert!(c.secret_access_key.bytes().all(|b| SECRET_ALPHABET.contains(&b)));
+        assert!(c
+            .secret_access_key
+            .bytes()
+            .all(|b| SECRET_ALPHABET.contains(&b)));
         // One hour, rounded down to the second.
         assert_eq!(c.expires_ms, 1_700_003_600_000);
         assert_ne!(minted().access_key_id, c.access_key_id);
@@ -179,7 +181,12 @@ mod tests {
         ));
         // Another server's key.
         assert!(matches!(
-            open_with(&[1; SESSION_KEY_LEN], &c.access_key_id, &c.session_token, NOW),
+            open_with(
+                &[1; SESSION_KEY_LEN],
+                &c.access_key_id,
+                &c.session_token,
+                NOW
+            ),
             Err(SessionRefusal::Invalid)
         ));
         // The token of other credentials.

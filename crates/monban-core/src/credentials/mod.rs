@@ -23,7 +23,9 @@ use std::time::Duration;
 
 pub use mint::{mint, open_session, SessionRefusal};
 pub use session::SessionCredentials;
-pub use sts::{assume_role_with_web_identity, HttpReply, StsTransport, Upstream, ROLE_SESSION_NAME};
+pub use sts::{
+    assume_role_with_web_identity, HttpReply, StsTransport, Upstream, ROLE_SESSION_NAME,
+};
 pub use sts_xml::{parse_assume_role_response, parse_error_response, StsError};
 
 use crate::cx::wire_time;

@@ -145,11 +145,7 @@ mod tests {
 
     #[test]
     fn the_request_is_an_assume_role_with_web_identity_form() {
-        let body = request_body(
-            "arn:aws:iam::000000000000:role/Reader",
-            "eyJ.a+b/c=",
-            3600,
-        );
+        let body = request_body("arn:aws:iam::000000000000:role/Reader", "eyJ.a+b/c=", 3600);
         assert_eq!(
             body,
             "Action=AssumeRoleWithWebIdentity&Version=2011-06-15\

@@ -127,7 +127,12 @@ fn parse_iso8601(text: &str) -> Option<i64> {
     };
     let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
         return None;
     }
     let mut rest = text.get(19..)?;
@@ -204,8 +209,14 @@ mod tests {
     fn reads_the_credentials_of_an_aws_answer() {
         let c = parse_assume_role_response(AWS_ANSWER).unwrap();
         assert_eq!(c.access_key_id, "ASgeIAIOSFODNN7EXAMPLE");
-        assert_eq!(c.secret_access_key, "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY");
-        assert_eq!(c.session_token, "AQoDYXdzEE0a8ANXXXXXXXXNO1ewxE5TijQyp+IEXAMPLE");
+        assert_eq!(
+            c.secret_access_key,
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"
+        );
+        assert_eq!(
+            c.session_token,
+            "AQoDYXdzEE0a8ANXXXXXXXXNO1ewxE5TijQyp+IEXAMPLE"
+        );
         // date -u -d 2014-10-24T23:00:23Z +%s
         assert_eq!(c.expires_ms, 1_414_191_623_000);
     }
@@ -273,8 +284,18 @@ mod tests {
         assert_eq!(parse_iso8601("1970-01-01T00:00:01.5Z"), Some(1500));
         assert_eq!(parse_iso8601("1970-01-01T01:00:00+01:00"), Some(0));
         assert_eq!(parse_iso8601("1969-12-31T23:00:00-01:00"), Some(0));
-        assert_eq!(parse_iso8601("2000-03-01T00:00:00.123456Z"), Some(951_868_800_123));
-        for bad in ["", "2014-10-24", "2014-13-24T23:00:23Z", "2014-10-24T23:00:23", "2014-10-24T23:00:23.Z", "x014-10-24T23:00:23Z"] {
+        assert_eq!(
+            parse_iso8601("2000-03-01T00:00:00.123456Z"),
+            Some(951_868_800_123)
+        );
+        for bad in [
+            "",
+            "2014-10-24",
+            "2014-13-24T23:00:23Z",
+            "2014-10-24T23:00:23",
+            "2014-10-24T23:00:23.Z",
+            "x014-10-24T23:00:23Z",
+        ] {
             assert_eq!(parse_iso8601(bad), None, "{bad}");
         }
     }

@@ -7,7 +7,11 @@ use crate::entities::Device;
 
 /// Attributes every device reports, in the order real Cognito lists them; stored
 /// attributes of the same names are not repeated.
-const DERIVED: &[&str] = &["device_status", "device_name", "dev:device_remembered_status"];
+const DERIVED: &[&str] = &[
+    "device_status",
+    "device_name",
+    "dev:device_remembered_status",
+];
 
 fn attribute(name: &str, value: &str) -> AttributeType {
     AttributeType {

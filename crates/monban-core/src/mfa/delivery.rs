@@ -45,7 +45,13 @@ impl std::fmt::Debug for SentCode {
     }
 }
 
-async fn code_hash(cx: &Cx, pool_id: &str, sub: &str, salt: &str, code: &str) -> Result<String, Error> {
+async fn code_hash(
+    cx: &Cx,
+    pool_id: &str,
+    sub: &str,
+    salt: &str,
+    code: &str,
+) -> Result<String, Error> {
     let key = cx.secrets.get(cx, KEY_NAME, KEY_LEN).await?;
     Ok(URL_SAFE_NO_PAD.encode(hmac_sha256(
         &key,
@@ -132,7 +138,10 @@ pub async fn send_mfa_code(
         }
         _ => {
             let config = pool.data.email_mfa.as_ref();
-            let message = template(config.and_then(|c| c.message.as_ref()), DEFAULT_EMAIL_MESSAGE);
+            let message = template(
+                config.and_then(|c| c.message.as_ref()),
+                DEFAULT_EMAIL_MESSAGE,
+            );
             let subject = config
                 .and_then(|c| c.subject.clone())
                 .filter(|s| !s.is_empty())

@@ -116,7 +116,10 @@ pub fn enabled_factors(user: &User) -> Vec<MfaFactor> {
 }
 
 pub fn preferred_factor(user: &User) -> Option<MfaFactor> {
-    user.data.preferred_mfa.as_deref().and_then(MfaFactor::parse)
+    user.data
+        .preferred_mfa
+        .as_deref()
+        .and_then(MfaFactor::parse)
 }
 
 /// The MFA a sign-in of `user` needs in `pool`.
@@ -158,7 +161,7 @@ mod tests {
     use super::*;
     use crate::entities::{SealedSecret, SoftwareToken, UserData, UserPoolData};
 
-    use MfaFactor::{Email, SoftwareToken as Totp, Sms};
+    use MfaFactor::{Email, Sms, SoftwareToken as Totp};
 
     fn pool(mode: UserPoolMfaType, sms: bool, totp: bool, email: bool) -> UserPool {
         UserPool {

@@ -12,9 +12,9 @@ use crate::error::Error;
 pub fn legacy_options(options: &[MFAOptionType]) -> Result<Vec<(String, String)>, Error> {
     let mut out = Vec::new();
     for option in options {
-        let medium = option.delivery_medium.ok_or_else(|| {
-            Error::invalid_parameter("MFAOptions entries need a DeliveryMedium.")
-        })?;
+        let medium = option
+            .delivery_medium
+            .ok_or_else(|| Error::invalid_parameter("MFAOptions entries need a DeliveryMedium."))?;
         if medium != DeliveryMediumType::Sms {
             return Err(Error::invalid_parameter(
                 "Only SMS can be set as an MFA option; use SetUserMFAPreference for other factors.",

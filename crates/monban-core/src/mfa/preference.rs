@@ -50,7 +50,12 @@ pub fn requested_settings(
 
 /// Applies `settings` to `user`.
 pub fn apply_preference(user: &mut User, settings: &[FactorSetting]) -> Result<(), Error> {
-    if settings.iter().filter(|s| s.preferred == Some(true)).count() > 1 {
+    if settings
+        .iter()
+        .filter(|s| s.preferred == Some(true))
+        .count()
+        > 1
+    {
         return Err(Error::invalid_parameter(
             "Only one MFA method can be set as preferred.",
         ));
@@ -164,7 +169,10 @@ mod tests {
             let e = apply_preference(&mut u, &[set(factor, Some(true), None)]).unwrap_err();
             assert_eq!(
                 e.message,
-                format!("User does not have delivery config set to turn on {}", factor.as_str())
+                format!(
+                    "User does not have delivery config set to turn on {}",
+                    factor.as_str()
+                )
             );
         }
         apply_preference(&mut u, &[set(MfaFactor::Email, Some(true), Some(true))]).unwrap();
@@ -190,7 +198,11 @@ mod tests {
             set(MfaFactor::SoftwareToken, Some(true), Some(true)),
         ];
         assert!(apply_preference(&mut u, &both).is_err());
-        apply_preference(&mut u, &[set(MfaFactor::SoftwareToken, Some(false), Some(false))]).unwrap();
+        apply_preference(
+            &mut u,
+            &[set(MfaFactor::SoftwareToken, Some(false), Some(false))],
+        )
+        .unwrap();
         assert_eq!(u.data.enabled_mfas, vec!["SMS_MFA"]);
         assert_eq!(u.data.preferred_mfa, None);
         let e = apply_preference(&mut u, &[set(MfaFactor::SoftwareToken, None, Some(true))]);

@@ -19,7 +19,13 @@ const KEY_LEN: usize = 32;
 const NONCE_LEN: usize = 24;
 
 fn aad(pool_id: &str, sub: &str) -> Vec<u8> {
-    [b"monban TOTP v1\0", pool_id.as_bytes(), b"\0", sub.as_bytes()].concat()
+    [
+        b"monban TOTP v1\0",
+        pool_id.as_bytes(),
+        b"\0",
+        sub.as_bytes(),
+    ]
+    .concat()
 }
 
 async fn cipher(cx: &Cx) -> Result<XChaCha20Poly1305, Error> {
@@ -42,11 +48,18 @@ pub async fn seal(cx: &Cx, pool_id: &str, sub: &str, secret: &[u8]) -> Result<Se
             },
         )
         .map_err(|_| Error::internal("cannot seal a TOTP secret"))?;
-    Ok(SealedSecret(STANDARD.encode([&nonce[..], &ciphertext].concat())))
+    Ok(SealedSecret(
+        STANDARD.encode([&nonce[..], &ciphertext].concat()),
+    ))
 }
 
 /// Opens a secret sealed by [`seal`] for the same pool and user.
-pub async fn open(cx: &Cx, pool_id: &str, sub: &str, sealed: &SealedSecret) -> Result<Vec<u8>, Error> {
+pub async fn open(
+    cx: &Cx,
+    pool_id: &str,
+    sub: &str,
+    sealed: &SealedSecret,
+) -> Result<Vec<u8>, Error> {
     let broken = || Error::internal("a stored TOTP secret does not open");
     let bytes = STANDARD.decode(&sealed.0).map_err(|_| broken())?;
     if bytes.len() < NONCE_LEN {

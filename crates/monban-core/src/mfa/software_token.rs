@@ -108,15 +108,19 @@ pub async fn check_sign_in_code(
     let reused = || Error::new(ErrorKind::CodeMismatchException, "reused");
     // The step is recorded under the user's version: of two sign-ins racing with the same
     // code, the second re-reads and finds it used.
-    let recorded = modify_user(cx, pool, Target::Sub(&user.sub), KeyWrite::Update, |u| {
-        match u.data.software_token.as_mut() {
+    let recorded = modify_user(
+        cx,
+        pool,
+        Target::Sub(&user.sub),
+        KeyWrite::Update,
+        |u| match u.data.software_token.as_mut() {
             Some(t) if t.secret == sealed && t.last_step.is_none_or(|last| step > last) => {
                 t.last_step = Some(step);
                 Ok(())
             }
             _ => Err(reused()),
-        }
-    })
+        },
+    )
     .await;
     match recorded {
         Ok(_) => Ok(true),

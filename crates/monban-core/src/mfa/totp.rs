@@ -31,18 +31,17 @@ pub fn secret_code(secret: &[u8]) -> String {
 }
 
 fn totp(secret: &[u8]) -> TOTP {
-    TOTP::new_unchecked(
-        Algorithm::SHA1,
-        DIGITS,
-        0,
-        STEP_SECONDS,
-        secret.to_vec(),
-    )
+    TOTP::new_unchecked(Algorithm::SHA1, DIGITS, 0, STEP_SECONDS, secret.to_vec())
 }
 
 /// The time step that `code` belongs to at `now_ms`, if it is one of the accepted steps
 /// and later than `after_step`. Every candidate is computed and compared in constant time.
-pub fn accepted_step(secret: &[u8], code: &str, now_ms: i64, after_step: Option<u64>) -> Option<u64> {
+pub fn accepted_step(
+    secret: &[u8],
+    code: &str,
+    now_ms: i64,
+    after_step: Option<u64>,
+) -> Option<u64> {
     let code = code.trim();
     if code.len() != DIGITS || !code.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -92,8 +91,14 @@ mod tests {
         let t = 1_234_567_890u64;
         let ms = |s: u64| i64::try_from(s * 1000).unwrap_or(0);
         let code = &"89005924"[2..];
-        assert_eq!(accepted_step(RFC_SECRET, code, ms(t + 30), None), Some(t / 30));
-        assert_eq!(accepted_step(RFC_SECRET, code, ms(t - 30), None), Some(t / 30));
+        assert_eq!(
+            accepted_step(RFC_SECRET, code, ms(t + 30), None),
+            Some(t / 30)
+        );
+        assert_eq!(
+            accepted_step(RFC_SECRET, code, ms(t - 30), None),
+            Some(t / 30)
+        );
         assert_eq!(accepted_step(RFC_SECRET, code, ms(t + 60), None), None);
         // Used once: the same step again, or an earlier one, is refused.
         assert_eq!(accepted_step(RFC_SECRET, code, ms(t), Some(t / 30)), None);
@@ -114,6 +119,8 @@ mod tests {
     fn secret_codes_are_52_base32_characters() {
         let code = secret_code(&[0xA5; SECRET_BYTES]);
         assert_eq!(code.len(), 52);
-        assert!(code.bytes().all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b)));
+        assert!(code
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b)));
     }
 }

@@ -13,7 +13,10 @@ pub struct CallContext<'a> {
 }
 
 impl<'a> CallContext<'a> {
-    pub fn new(client_id: Option<&'a str>, client_metadata: Option<&'a BTreeMap<String, String>>) -> Self {
+    pub fn new(
+        client_id: Option<&'a str>,
+        client_metadata: Option<&'a BTreeMap<String, String>>,
+    ) -> Self {
         Self {
             client_id,
             client_metadata,

@@ -75,7 +75,10 @@ impl Trigger {
             Self::PreTokenGeneration => pre_token_target(c),
             Self::CustomMessage => c.custom_message.as_deref(),
             Self::UserMigration => c.user_migration.as_deref(),
-            Self::CustomEmailSender => c.custom_email_sender.as_ref().map(|s| s.lambda_arn.as_str()),
+            Self::CustomEmailSender => c
+                .custom_email_sender
+                .as_ref()
+                .map(|s| s.lambda_arn.as_str()),
             Self::CustomSmsSender => c.custom_sms_sender.as_ref().map(|s| s.lambda_arn.as_str()),
         };
         value.filter(|v| !v.is_empty())

@@ -103,13 +103,19 @@ impl TriggerEvent {
     pub fn to_json(&self, region: &str) -> Value {
         let mut event = Map::new();
         event.insert("version".into(), Value::from(self.version));
-        event.insert("triggerSource".into(), Value::from(self.trigger_source.as_str()));
+        event.insert(
+            "triggerSource".into(),
+            Value::from(self.trigger_source.as_str()),
+        );
         event.insert("region".into(), Value::from(region));
         event.insert("userPoolId".into(), Value::from(self.user_pool_id.as_str()));
         if let Some(name) = &self.user_name {
             event.insert("userName".into(), Value::from(name.as_str()));
         }
-        let client_id = self.client_id.as_deref().unwrap_or(CLIENT_ID_NOT_APPLICABLE);
+        let client_id = self
+            .client_id
+            .as_deref()
+            .unwrap_or(CLIENT_ID_NOT_APPLICABLE);
         event.insert(
             "callerContext".into(),
             serde_json::json!({"awsSdkVersion": AWS_SDK_VERSION, "clientId": client_id}),
@@ -135,6 +141,9 @@ fn stored_user_attributes(user: &User) -> Map<String, Value> {
     for (name, value) in &user.attributes {
         map.insert(name.clone(), Value::from(value.as_str()));
     }
-    map.insert("cognito:user_status".into(), Value::from(user.status.as_str()));
+    map.insert(
+        "cognito:user_status".into(),
+        Value::from(user.status.as_str()),
+    );
     map
 }

@@ -153,7 +153,10 @@ pub async fn custom_message(
         sms_message: response::string(&answer, "smsMessage")?,
         username_parameter,
     };
-    for message in [&texts.email_message, &texts.sms_message].into_iter().flatten() {
+    for message in [&texts.email_message, &texts.sms_message]
+        .into_iter()
+        .flatten()
+    {
         if !message.contains(CODE_PARAMETER) {
             return Err(invalid_response());
         }

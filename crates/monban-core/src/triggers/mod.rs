@@ -48,12 +48,12 @@ pub use config::{PreTokenVersion, Trigger};
 pub use event::{string_map, TriggerEvent, CLIENT_ID_NOT_APPLICABLE};
 pub use fire::{fire, fire_at, invalid_response, map_error};
 pub use messages::{
-    custom_message, custom_sender, CustomTexts, MessageSource, MessageTrigger, SenderChannel, CODE_PARAMETER,
-    USERNAME_PARAMETER,
+    custom_message, custom_sender, CustomTexts, MessageSource, MessageTrigger, SenderChannel,
+    CODE_PARAMETER, USERNAME_PARAMETER,
 };
 pub use post_confirmation::{post_confirmation, ConfirmationSource};
-pub use pre_token::{pre_token_generation, TokenSource, TokenTrigger};
 pub use pre_sign_up::{pre_sign_up, PreSignUpOutcome, SignUpSource};
+pub use pre_token::{pre_token_generation, TokenSource, TokenTrigger};
 
 /// Delivers one trigger event. Implementations: the webhook adapter (monban-server) and
 /// [`NoTriggers`].

@@ -42,7 +42,12 @@ pub async fn pre_sign_up(
     let validation: serde_json::Map<String, Value> = validation_data
         .unwrap_or_default()
         .iter()
-        .map(|a| (a.name.clone(), Value::from(a.value.clone().unwrap_or_default())))
+        .map(|a| {
+            (
+                a.name.clone(),
+                Value::from(a.value.clone().unwrap_or_default()),
+            )
+        })
         .collect();
     let event = TriggerEvent::new(pool, trigger_source)
         .user_name(&user.username)

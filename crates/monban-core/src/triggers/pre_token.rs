@@ -123,7 +123,10 @@ pub(super) fn apply_v1(
     access: &mut Map<String, Value>,
 ) -> Result<(), Error> {
     let add = response::string_map(details, "claimsToAddOrOverride")?.unwrap_or_default();
-    let add = add.into_iter().map(|(k, v)| (k, Value::String(v))).collect();
+    let add = add
+        .into_iter()
+        .map(|(k, v)| (k, Value::String(v)))
+        .collect();
     let suppress = response::string_list(details, "claimsToSuppress")?.unwrap_or_default();
     edit_claims(id, add, &suppress);
     if let Some(groups) = response::object(details, "groupOverrideDetails")? {
@@ -139,7 +142,10 @@ pub(super) fn apply_v2(
     id: &mut Map<String, Value>,
     access: &mut Map<String, Value>,
 ) -> Result<(), Error> {
-    for (key, claims) in [("idTokenGeneration", &mut *id), ("accessTokenGeneration", &mut *access)] {
+    for (key, claims) in [
+        ("idTokenGeneration", &mut *id),
+        ("accessTokenGeneration", &mut *access),
+    ] {
         let Some(generation) = response::object(details, key)? else {
             continue;
         };
@@ -194,9 +200,17 @@ fn override_groups(
     let roles = response::string_list(groups, "iamRolesToOverride")?.unwrap_or_default();
     let preferred = response::string(groups, "preferredRole")?;
     for claims in [&mut *id, &mut *access] {
-        set_or_remove(claims, "cognito:groups", (!names.is_empty()).then(|| names.clone().into()));
+        set_or_remove(
+            claims,
+            "cognito:groups",
+            (!names.is_empty()).then(|| names.clone().into()),
+        );
     }
-    set_or_remove(id, "cognito:roles", (!roles.is_empty()).then(|| roles.into()));
+    set_or_remove(
+        id,
+        "cognito:roles",
+        (!roles.is_empty()).then(|| roles.into()),
+    );
     set_or_remove(id, "cognito:preferred_role", preferred.map(Value::from));
     Ok(())
 }

@@ -107,8 +107,15 @@ fn targets_come_from_lambda_config() {
         }),
         ..LambdaConfigType::default()
     });
-    assert_eq!(Trigger::PreSignUp.target(&p), Some("http://127.0.0.1:1/pre"));
-    assert_eq!(Trigger::CustomMessage.target(&p), None, "empty is not configured");
+    assert_eq!(
+        Trigger::PreSignUp.target(&p),
+        Some("http://127.0.0.1:1/pre")
+    );
+    assert_eq!(
+        Trigger::CustomMessage.target(&p),
+        None,
+        "empty is not configured"
+    );
     assert_eq!(Trigger::PostConfirmation.target(&p), None);
     assert_eq!(
         Trigger::PreTokenGeneration.target(&p),
@@ -119,7 +126,10 @@ fn targets_come_from_lambda_config() {
         pre_token_generation: Some("http://127.0.0.1:1/legacy".to_owned()),
         ..LambdaConfigType::default()
     });
-    assert_eq!(Trigger::PreTokenGeneration.target(&legacy), Some("http://127.0.0.1:1/legacy"));
+    assert_eq!(
+        Trigger::PreTokenGeneration.target(&legacy),
+        Some("http://127.0.0.1:1/legacy")
+    );
     assert_eq!(PreTokenVersion::of(&legacy), PreTokenVersion::V1);
     assert_eq!(Trigger::CustomSmsSender.name(), "CustomSMSSender");
 }
@@ -144,7 +154,10 @@ fn failures_map_to_cognitos_errors() {
         e.message,
         "PostConfirmation invocation failed due to error Socket timeout while invoking Lambda function."
     );
-    let e = map_error(Trigger::CustomMessage, TriggerError::InvalidResponse("x".into()));
+    let e = map_error(
+        Trigger::CustomMessage,
+        TriggerError::InvalidResponse("x".into()),
+    );
     assert_eq!(e.kind, ErrorKind::InvalidLambdaResponseException);
     assert_eq!(e.message, "Unrecognizable lambda output");
 }
@@ -173,7 +186,8 @@ fn pre_sign_up_verifies_what_the_user_has() {
     let mut p = pool(LambdaConfigType::default());
     p.config.alias_attributes = Some(vec![monban_wire::idp::AliasAttributeType::Email]);
     let mut u = user();
-    u.attributes.insert("email_verified".to_owned(), "false".to_owned());
+    u.attributes
+        .insert("email_verified".to_owned(), "false".to_owned());
     let outcome = PreSignUpOutcome {
         auto_confirm_user: true,
         auto_verify_email: true,
@@ -181,7 +195,11 @@ fn pre_sign_up_verifies_what_the_user_has() {
     };
     assert!(outcome.apply(&p, &mut u).unwrap(), "a verified alias moves");
     assert_eq!(u.attributes["email_verified"], "true");
-    assert!(u.keys.iter().any(|k| k.starts_with("email:")), "{:?}", u.keys);
+    assert!(
+        u.keys.iter().any(|k| k.starts_with("email:")),
+        "{:?}",
+        u.keys
+    );
     let phone = PreSignUpOutcome {
         auto_verify_phone: true,
         ..PreSignUpOutcome::default()
@@ -233,8 +251,17 @@ fn v1_overrides_id_claims_and_groups() {
         ErrorKind::InvalidLambdaResponseException
     );
     let (mut id, mut access) = token_claims();
-    apply_v1(&obj(json!({"claimsToSuppress": ["email"]})), &mut id, &mut access).unwrap();
-    assert_eq!(id["cognito:groups"], json!(["admins"]), "groups kept without an override");
+    apply_v1(
+        &obj(json!({"claimsToSuppress": ["email"]})),
+        &mut id,
+        &mut access,
+    )
+    .unwrap();
+    assert_eq!(
+        id["cognito:groups"],
+        json!(["admins"]),
+        "groups kept without an override"
+    );
 }
 
 #[test]
@@ -269,6 +296,9 @@ fn custom_texts_fill_the_placeholders() {
     let (mut subject, mut body) = ("s".to_owned(), "b".to_owned());
     texts.apply_email(&mut subject, &mut body, "123456", "alice");
     assert_eq!(subject, "Welcome 123456");
-    assert_eq!(body, "Code 123456 for {username}", "usernameParameter is AdminCreateUser's");
+    assert_eq!(
+        body, "Code 123456 for {username}",
+        "usernameParameter is AdminCreateUser's"
+    );
     assert_eq!(texts.sms("1", "a"), None);
 }

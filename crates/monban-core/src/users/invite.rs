@@ -102,7 +102,14 @@ pub async fn send_invitation(
     let Some(to) = &delivery.email else {
         return Ok(());
     };
-    if custom_sender(cx, pool, SenderChannel::Email, user, trigger, temporary_password) {
+    if custom_sender(
+        cx,
+        pool,
+        SenderChannel::Email,
+        user,
+        trigger,
+        temporary_password,
+    ) {
         return Ok(());
     }
     let custom = custom_message(cx, pool, user, trigger).await?;

@@ -8,6 +8,7 @@ use monban_core::entities::{
     AppClient, AuthSession, ConfirmationCode, Group, RefreshToken, SigningKey, User, UserFilter,
     UserPool,
 };
+use monban_core::entities::{Identity, IdentityLogin, IdentityPool};
 use monban_core::mail::{Email, OutboxMessage};
 use monban_core::store::{
     AppClientStore, AuthSessionStore, CodeStore, GroupStore, OutboxStore, RefreshTokenStore,
@@ -289,6 +290,76 @@ impl monban_core::store::DeviceStore for FakeStore {
         _: Option<&str>,
         _: usize,
     ) -> StoreResult<Vec<monban_core::entities::Device>> {
+        down()
+    }
+}
+
+#[async_trait]
+impl monban_core::store::IdentityPoolStore for FakeStore {
+    async fn insert_identity_pool(&self, _: &IdentityPool) -> StoreResult<()> {
+        down()
+    }
+    async fn get_identity_pool(&self, _: &str) -> StoreResult<Option<IdentityPool>> {
+        down()
+    }
+    async fn update_identity_pool(&self, _: &IdentityPool) -> StoreResult<()> {
+        down()
+    }
+    async fn delete_identity_pool(&self, _: &str) -> StoreResult<()> {
+        down()
+    }
+    async fn list_identity_pools(
+        &self,
+        _: Option<&str>,
+        _: usize,
+    ) -> StoreResult<Vec<IdentityPool>> {
+        down()
+    }
+}
+
+#[async_trait]
+impl monban_core::store::IdentityStore for FakeStore {
+    async fn insert_identity(&self, _: &Identity) -> StoreResult<()> {
+        down()
+    }
+    async fn get_identity(&self, _: &str) -> StoreResult<Option<Identity>> {
+        down()
+    }
+    async fn find_identity_by_login(
+        &self,
+        _: &str,
+        _: &str,
+        _: &str,
+    ) -> StoreResult<Option<Identity>> {
+        down()
+    }
+    async fn link_identity_logins(
+        &self,
+        _: &str,
+        _: &[IdentityLogin],
+        _: &[String],
+        _: i64,
+    ) -> StoreResult<Identity> {
+        down()
+    }
+    async fn unlink_identity_logins(
+        &self,
+        _: &str,
+        _: &[IdentityLogin],
+        _: i64,
+    ) -> StoreResult<Identity> {
+        down()
+    }
+    async fn delete_identities(&self, _: &[String]) -> StoreResult<u64> {
+        down()
+    }
+    async fn list_identities(
+        &self,
+        _: &str,
+        _: bool,
+        _: Option<&str>,
+        _: usize,
+    ) -> StoreResult<Vec<Identity>> {
         down()
     }
 }

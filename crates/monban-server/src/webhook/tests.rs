@@ -20,7 +20,10 @@ struct MemorySecrets(Mutex<HashMap<String, Vec<u8>>>);
 impl SecretStore for MemorySecrets {
     async fn get_or_insert_secret(&self, name: &str, candidate: &[u8]) -> StoreResult<Vec<u8>> {
         let mut map = self.0.lock().unwrap();
-        Ok(map.entry(name.to_owned()).or_insert_with(|| candidate.to_vec()).clone())
+        Ok(map
+            .entry(name.to_owned())
+            .or_insert_with(|| candidate.to_vec())
+            .clone())
     }
 }
 
@@ -64,20 +67,30 @@ fn urls_pass_through_and_arns_are_mapped() {
             "arn:aws:lambda:us-east-1:123456789012:function:pre".to_owned(),
             "http://hooks.local/pre".to_owned(),
         )]),
-        arn_url_template: Some("http://127.0.0.1:3001/2015-03-31/functions/{name}/invocations".into()),
+        arn_url_template: Some(
+            "http://127.0.0.1:3001/2015-03-31/functions/{name}/invocations".into(),
+        ),
         ..WebhookSettings::default()
     });
-    assert_eq!(t.url("https://x.example/h").as_deref(), Some("https://x.example/h"));
     assert_eq!(
-        t.url("arn:aws:lambda:us-east-1:123456789012:function:pre").as_deref(),
+        t.url("https://x.example/h").as_deref(),
+        Some("https://x.example/h")
+    );
+    assert_eq!(
+        t.url("arn:aws:lambda:us-east-1:123456789012:function:pre")
+            .as_deref(),
         Some("http://hooks.local/pre")
     );
     assert_eq!(
-        t.url("arn:aws:lambda:us-east-1:123456789012:function:other:live").as_deref(),
+        t.url("arn:aws:lambda:us-east-1:123456789012:function:other:live")
+            .as_deref(),
         Some("http://127.0.0.1:3001/2015-03-31/functions/other/invocations")
     );
     let (bare, _) = adapter(WebhookSettings::default());
-    assert_eq!(bare.url("arn:aws:lambda:us-east-1:123456789012:function:pre"), None);
+    assert_eq!(
+        bare.url("arn:aws:lambda:us-east-1:123456789012:function:pre"),
+        None
+    );
 }
 
 #[tokio::test]
@@ -96,7 +109,11 @@ async fn posts_the_signed_event_and_returns_the_answer() {
     .await;
     let (t, _) = adapter(WebhookSettings::default());
     let answer = t
-        .invoke(&format!("{base}/hook"), "us-east-1_abc", event("PreSignUp_SignUp"))
+        .invoke(
+            &format!("{base}/hook"),
+            "us-east-1_abc",
+            event("PreSignUp_SignUp"),
+        )
         .await
         .unwrap();
     assert_eq!(answer["response"]["autoConfirmUser"], json!(true));
@@ -106,14 +123,10 @@ async fn posts_the_signed_event_and_returns_the_answer() {
     assert_eq!(headers["content-type"], "application/json");
     assert_eq!(headers["x-monban-timestamp"], "1700000000");
     // Verified the way a receiver would, from the secret an admin reads.
-    let secret = signing::signing_secret_from(
-        &t.secrets,
-        t.store.as_ref(),
-        &SystemRng,
-        "us-east-1_abc",
-    )
-    .await
-    .unwrap();
+    let secret =
+        signing::signing_secret_from(&t.secrets, t.store.as_ref(), &SystemRng, "us-east-1_abc")
+            .await
+            .unwrap();
     assert_eq!(secret.len(), 64);
     use hmac::{Hmac, Mac};
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
@@ -146,7 +159,10 @@ async fn function_errors_come_back_as_lambda_reports_them() {
                     )
                 }),
             )
-            .route("/bare502", post(|| async { (StatusCode::BAD_GATEWAY, "upstream").into_response() }))
+            .route(
+                "/bare502",
+                post(|| async { (StatusCode::BAD_GATEWAY, "upstream").into_response() }),
+            )
             .route("/notjson", post(|| async { "hello" })),
     )
     .await;
@@ -154,7 +170,10 @@ async fn function_errors_come_back_as_lambda_reports_them() {
     let call = |path: &str| {
         let url = format!("{base}{path}");
         let t = &t;
-        async move { t.invoke(&url, "us-east-1_abc", event("PreSignUp_SignUp")).await }
+        async move {
+            t.invoke(&url, "us-east-1_abc", event("PreSignUp_SignUp"))
+                .await
+        }
     };
     assert_eq!(
         call("/flagged").await.unwrap_err(),
@@ -170,8 +189,14 @@ async fn function_errors_come_back_as_lambda_reports_them() {
             error_message: "go away".into()
         }
     );
-    assert!(matches!(call("/bare502").await.unwrap_err(), TriggerError::Unreachable(_)));
-    assert!(matches!(call("/notjson").await.unwrap_err(), TriggerError::InvalidResponse(_)));
+    assert!(matches!(
+        call("/bare502").await.unwrap_err(),
+        TriggerError::Unreachable(_)
+    ));
+    assert!(matches!(
+        call("/notjson").await.unwrap_err(),
+        TriggerError::InvalidResponse(_)
+    ));
 }
 
 #[tokio::test]
@@ -208,21 +233,35 @@ async fn timeouts_are_retried_except_for_senders() {
     t.invoke(&url, "us-east-1_abc", event("CustomEmailSender_SignUp"))
         .await
         .unwrap_err();
-    assert_eq!(hits.load(Ordering::SeqCst), 1, "a sender is never sent twice");
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        1,
+        "a sender is never sent twice"
+    );
 }
 
 #[tokio::test]
 async fn an_unmapped_arn_or_a_closed_port_is_unreachable() {
     let (t, _) = adapter(WebhookSettings::default());
     let err = t
-        .invoke("arn:aws:lambda:us-east-1:123456789012:function:x", "p", event("PreSignUp_SignUp"))
+        .invoke(
+            "arn:aws:lambda:us-east-1:123456789012:function:x",
+            "p",
+            event("PreSignUp_SignUp"),
+        )
         .await
         .unwrap_err();
-    assert_eq!(err, TriggerError::Unreachable("ResourceNotFoundException".into()));
+    assert_eq!(
+        err,
+        TriggerError::Unreachable("ResourceNotFoundException".into())
+    );
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let closed = format!("http://{}/hook", listener.local_addr().unwrap());
     drop(listener);
-    let err = t.invoke(&closed, "p", event("PreSignUp_SignUp")).await.unwrap_err();
+    let err = t
+        .invoke(&closed, "p", event("PreSignUp_SignUp"))
+        .await
+        .unwrap_err();
     assert_eq!(
         err,
         TriggerError::Unreachable("Connection failure while invoking Lambda function".into())

@@ -107,8 +107,6 @@ async fn reset_leaves_a_database_like_a_fresh_one() {
         assert_eq!(store.get_group("p1", "admins").await.unwrap(), None);
         assert!(store.list_signing_keys("p1").await.unwrap().is_empty());
         assert_eq!(store.take_auth_session("s1").await.unwrap(), None);
-        // Consumed values are forgotten: the same value can be consumed again.
-        store.consume_once("once-1", i64::MAX / 2).await.unwrap();
         assert_eq!(store.get_refresh_token("t1").await.unwrap(), None);
         assert!(matches!(
             store.token_family_revoked_at("p1", "f1").await,
@@ -125,7 +123,8 @@ async fn reset_leaves_a_database_like_a_fresh_one() {
         );
         assert_ne!(secret, b"another secret");
 
-        // The same rows go in again (codes included), and outbox ids start over.
+        // The same rows go in again (the consumed value and the code included), and
+        // outbox ids start over.
         let again = fill(&store).await;
         assert_eq!(again, first_message_id, "outbox ids restart");
         let alice = store

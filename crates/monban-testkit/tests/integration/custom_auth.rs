@@ -1,13 +1,12 @@
 //! Custom authentication (CUSTOM_AUTH with DefineAuthChallenge / CreateAuthChallenge /
 //! VerifyAuthChallengeResponse) and the sign-in triggers (PreAuthentication,
 //! PostAuthentication, UserMigration) through the AWS SDK for Rust, with a webhook receiver
-//! playing the application and checking the exact events it receives.
+//! (the testkit's [`Receiver`]) playing the application and checking the exact events it
+//! receives.
 //!
 //! The worked example of the README is [`secret_question`]: the application keeps each
 //! user's secret question and answer; CreateAuthChallenge asks the question,
 //! VerifyAuthChallengeResponse checks the answer, DefineAuthChallenge allows three tries.
-
-mod receiver;
 
 use std::collections::HashMap;
 
@@ -22,12 +21,12 @@ use monban_testkit::idp::types::{
     AuthFlowType, ChallengeNameType, ExplicitAuthFlowsType, LambdaConfigType,
     PreventUserExistenceErrorTypes, UserStatusType,
 };
+use monban_testkit::webhook::{Call, Receiver, Reply};
 use monban_testkit::{each_backend, service_error, unique_name, ServiceError, TestApp};
 use serde_json::{json, Value};
 
 use super::sign_in::srp_client::{ServerChallenge, SrpClient};
 use super::support::{attr_value, create_user};
-use receiver::{Receiver, Reply};
 
 const PASSWORD: &str = "Correct-Horse-9";
 const INCORRECT: &str = "Incorrect username or password.";
@@ -304,6 +303,11 @@ fn assert_events(received: Vec<(String, Value)>, expected: Vec<(&str, Value)>) {
     }
 }
 
+/// The calls as (trigger, event) pairs.
+fn events(calls: Vec<Call>) -> Vec<(String, Value)> {
+    calls.into_iter().map(|c| (c.trigger, c.event)).collect()
+}
+
 /// A history entry as Cognito writes it.
 fn entry(name: &str, result: bool, metadata: Option<&str>) -> Value {
     json!({"challengeName": name, "challengeResult": result, "challengeMetadata": metadata})
@@ -312,7 +316,9 @@ fn entry(name: &str, result: bool, metadata: Option<&str>) -> Value {
 fn tokens_of(result: Responded) -> String {
     let result = result.expect("tokens");
     assert_eq!(result.challenge_name(), None, "{result:?}");
-    let auth = result.authentication_result().expect("an AuthenticationResult");
+    let auth = result
+        .authentication_result()
+        .expect("an AuthenticationResult");
     assert!(auth.refresh_token().is_some());
     auth.id_token().expect("an ID token").to_owned()
 }
@@ -353,10 +359,16 @@ fn secret_question(
                 Reply::Respond(match last {
                     None => next("CUSTOM_CHALLENGE"),
                     Some(e) if e["challengeName"] == "SRP_A" => next("PASSWORD_VERIFIER"),
-                    Some(e) if e["challengeName"] == "PASSWORD_VERIFIER" && e["challengeResult"] == true => {
+                    Some(e)
+                        if e["challengeName"] == "PASSWORD_VERIFIER"
+                            && e["challengeResult"] == true =>
+                    {
                         next("CUSTOM_CHALLENGE")
                     }
-                    Some(e) if e["challengeName"] == "CUSTOM_CHALLENGE" && e["challengeResult"] == true => {
+                    Some(e)
+                        if e["challengeName"] == "CUSTOM_CHALLENGE"
+                            && e["challengeResult"] == true =>
+                    {
                         json!({"issueTokens": true, "failAuthentication": false})
                     }
                     Some(_) if wrong < TRIES => next("CUSTOM_CHALLENGE"),
@@ -381,8 +393,7 @@ fn secret_question(
                     .as_str()
                     .unwrap_or_default();
                 let given = request["challengeAnswer"].as_str().unwrap_or_default();
-                let correct =
-                    !expected.is_empty() && given.trim().eq_ignore_ascii_case(expected);
+                let correct = !expected.is_empty() && given.trim().eq_ignore_ascii_case(expected);
                 Reply::Respond(json!({"answerCorrect": correct}))
             }
             other => Reply::Throw(format!("unexpected trigger {other}")),
@@ -448,7 +459,7 @@ async fn secret_question_wrong_then_right_with_the_exact_events() {
         let miss = entry("CUSTOM_CHALLENGE", false, Some("SECRET_QUESTION"));
         let hit = entry("CUSTOM_CHALLENGE", true, Some("SECRET_QUESTION"));
         assert_events(
-            receiver.take(),
+            events(receiver.take()),
             vec![
                 // InitiateAuth's ClientMetadata goes to neither Define nor Create.
                 (
@@ -535,7 +546,10 @@ async fn secret_question_fails_after_three_wrong_answers() {
             .session
             .expect("Session");
         for _ in 0..2 {
-            let next = f.answer(&session, "alice", "red").await.expect("another try");
+            let next = f
+                .answer(&session, "alice", "red")
+                .await
+                .expect("another try");
             session = next.session.expect("Session");
         }
         // The third wrong answer: DefineAuthChallenge says failAuthentication.
@@ -544,8 +558,7 @@ async fn secret_question_fails_after_three_wrong_answers() {
             "NotAuthorizedException",
             INCORRECT,
         );
-        let last_define = receiver
-            .events()
+        let last_define = events(receiver.calls())
             .into_iter()
             .filter(|(t, _)| t == "DefineAuthChallenge")
             .last()
@@ -604,7 +617,13 @@ async fn srp_first_then_the_secret_question() {
             .await
             .expect("CUSTOM_AUTH with SRP_A");
         let p = started.challenge_parameters().expect("parameters");
-        for name in ["SALT", "SRP_B", "SECRET_BLOCK", "USERNAME", "USER_ID_FOR_SRP"] {
+        for name in [
+            "SALT",
+            "SRP_B",
+            "SECRET_BLOCK",
+            "USERNAME",
+            "USER_ID_FOR_SRP",
+        ] {
             assert!(p.contains_key(name), "{name} missing from {p:?}");
         }
         assert!(started.session().is_some(), "{started:?}");
@@ -642,8 +661,7 @@ async fn srp_first_then_the_secret_question() {
         );
         assert_eq!(claims(&id)["cognito:username"], "alice");
 
-        let defines: Vec<Value> = receiver
-            .events()
+        let defines: Vec<Value> = events(receiver.calls())
             .into_iter()
             .filter(|(t, _)| t == "DefineAuthChallenge")
             .map(|(_, e)| e["request"]["session"].clone())
@@ -662,8 +680,7 @@ async fn srp_first_then_the_secret_question() {
             ]
         );
         // Define after PASSWORD_VERIFIER gets RespondToAuthChallenge's ClientMetadata.
-        let after_password = receiver
-            .events()
+        let after_password = events(receiver.calls())
             .into_iter()
             .filter(|(t, _)| t == "DefineAuthChallenge")
             .nth(2)
@@ -690,7 +707,10 @@ async fn srp_first_then_the_secret_question() {
             "NotAuthorizedException",
             INCORRECT,
         );
-        let triggers: Vec<String> = receiver.take().into_iter().map(|(t, _)| t).collect();
+        let triggers: Vec<String> = events(receiver.take())
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect();
         assert_eq!(triggers, vec!["DefineAuthChallenge"]);
     })
     .await;
@@ -701,7 +721,10 @@ async fn unknown_users_go_through_the_challenges_when_existence_is_hidden() {
     each_backend(|app| async move {
         let receiver = Receiver::start(secret_question(alice_question())).await;
         let hidden = Fixture::new(&app, &receiver, &CHALLENGE_TRIGGERS, true).await;
-        let started = hidden.custom_start("ghost").await.expect("a challenge anyway");
+        let started = hidden
+            .custom_start("ghost")
+            .await
+            .expect("a challenge anyway");
         assert_eq!(
             started.challenge_parameters().expect("parameters")["USERNAME"],
             "ghost"
@@ -720,7 +743,10 @@ async fn unknown_users_go_through_the_challenges_when_existence_is_hidden() {
             "NotAuthorizedException",
             INCORRECT,
         );
-        let (trigger, first) = receiver.events().into_iter().next().expect("an event");
+        let (trigger, first) = events(receiver.calls())
+            .into_iter()
+            .next()
+            .expect("an event");
         assert_eq!(trigger, "DefineAuthChallenge");
         assert_eq!(
             first,
@@ -730,7 +756,7 @@ async fn unknown_users_go_through_the_challenges_when_existence_is_hidden() {
                 json!({"userAttributes": {}, "session": [], "userNotFound": true}),
             )
         );
-        for (_, event) in receiver.events() {
+        for (_, event) in events(receiver.calls()) {
             assert_eq!(event["request"]["userNotFound"], true, "{event}");
         }
 
@@ -743,10 +769,13 @@ async fn unknown_users_go_through_the_challenges_when_existence_is_hidden() {
             "UserNotFoundException",
             "User does not exist.",
         );
-        assert!(receiver.events().is_empty());
+        assert!(events(receiver.calls()).is_empty());
         let sub = hidden.user("alice").await;
         hidden.custom_start("alice").await.expect("CUSTOM_AUTH");
-        let (_, define) = receiver.take().into_iter().next().expect("an event");
+        let (_, define) = events(receiver.take())
+            .into_iter()
+            .next()
+            .expect("an event");
         assert_eq!(
             define["request"],
             json!({"userAttributes": Fixture::attributes("alice", &sub), "session": [],
@@ -788,8 +817,7 @@ async fn custom_sign_in_rounds_are_bounded_and_functions_are_required() {
             "NotAuthorizedException",
             INCORRECT,
         );
-        let answered = receiver
-            .events()
+        let answered = events(receiver.calls())
             .iter()
             .filter(|(t, _)| t == "VerifyAuthChallengeResponse")
             .count();
@@ -869,7 +897,7 @@ async fn pre_authentication_denies_and_post_authentication_sees_each_sign_in() {
             .expect("tokens");
         let attributes = Fixture::attributes("alice", &alice);
         assert_events(
-            receiver.take(),
+            events(receiver.take()),
             vec![
                 (
                     "PreAuthentication",
@@ -895,7 +923,7 @@ async fn pre_authentication_denies_and_post_authentication_sees_each_sign_in() {
         // RespondToAuthChallenge's ClientMetadata.
         tokens_of(f.srp_sign_in("alice", PASSWORD).await);
         assert_events(
-            receiver.take(),
+            events(receiver.take()),
             vec![
                 (
                     "PreAuthentication",
@@ -923,7 +951,10 @@ async fn pre_authentication_denies_and_post_authentication_sees_each_sign_in() {
             "NotAuthorizedException",
             INCORRECT,
         );
-        let triggers: Vec<String> = receiver.take().into_iter().map(|(t, _)| t).collect();
+        let triggers: Vec<String> = events(receiver.take())
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect();
         assert_eq!(triggers, vec!["PreAuthentication"]);
 
         // PreAuthentication denies bob, whatever the flow, before his password is looked at.
@@ -948,7 +979,10 @@ async fn pre_authentication_denies_and_post_authentication_sees_each_sign_in() {
             "UserLambdaValidationException",
             "PreAuthentication failed with error Sign-in is closed for bob.",
         );
-        let triggers: Vec<String> = receiver.take().into_iter().map(|(t, _)| t).collect();
+        let triggers: Vec<String> = events(receiver.take())
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect();
         assert_eq!(triggers, vec!["PreAuthentication"; 3]);
 
         // PostAuthentication's error fails carol's otherwise good sign-in.
@@ -968,8 +1002,11 @@ async fn pre_authentication_denies_and_post_authentication_sees_each_sign_in() {
 /// The application's old directory: users the pool has never seen, with passwords that do
 /// not meet the pool's policy.
 fn legacy_directory() -> impl Fn(&str, &Value) -> Reply + Send + Sync + 'static {
-    let directory: HashMap<&str, &str> =
-        HashMap::from([("carol", "legacy1"), ("dave", "legacy2"), ("erin", "legacy3")]);
+    let directory: HashMap<&str, &str> = HashMap::from([
+        ("carol", "legacy1"),
+        ("dave", "legacy2"),
+        ("erin", "legacy3"),
+    ]);
     move |trigger, event| {
         let user = event["userName"].as_str().unwrap_or_default();
         let Some(password) = directory.get(user) else {
@@ -1027,7 +1064,7 @@ async fn user_migration_signs_in_a_user_known_only_to_the_application() {
         assert_eq!(claims(&id)["cognito:username"], "carol");
         assert_eq!(claims(&id)["email"], "carol@example.com");
         assert_events(
-            receiver.take(),
+            events(receiver.take()),
             vec![(
                 "UserMigration",
                 f.event(
@@ -1046,7 +1083,7 @@ async fn user_migration_signs_in_a_user_known_only_to_the_application() {
         f.password_sign_in("carol", "legacy1")
             .await
             .expect("a second sign-in");
-        assert!(receiver.take().is_empty());
+        assert!(events(receiver.take()).is_empty());
 
         // The function's error is a user-not-found answer carrying its message.
         assert_error(
@@ -1072,7 +1109,10 @@ async fn user_migration_signs_in_a_user_known_only_to_the_application() {
             "UserNotFoundException",
             "User does not exist.",
         );
-        let triggers: Vec<String> = receiver.take().into_iter().map(|(t, _)| t).collect();
+        let triggers: Vec<String> = events(receiver.take())
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect();
         assert_eq!(triggers, vec!["UserMigration", "UserMigration"]);
 
         // ForgotPassword migrates too (RESET_REQUIRED by default), then sends the code.
@@ -1085,7 +1125,7 @@ async fn user_migration_signs_in_a_user_known_only_to_the_application() {
             .await
             .expect("ForgotPassword");
         assert_events(
-            receiver.take(),
+            events(receiver.take()),
             vec![(
                 "UserMigration",
                 f.event(
@@ -1134,7 +1174,10 @@ async fn user_migration_failures_are_hidden_when_existence_is() {
             .send()
             .await
             .expect("a simulated delivery");
-        let triggers: Vec<String> = receiver.take().into_iter().map(|(t, _)| t).collect();
+        let triggers: Vec<String> = events(receiver.take())
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect();
         assert_eq!(triggers, vec!["UserMigration"; 3]);
         // Nobody was created.
         let listed = app

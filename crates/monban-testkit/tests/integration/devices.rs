@@ -10,14 +10,14 @@ use monban_core::Clock;
 use monban_testkit::idp::operation::respond_to_auth_challenge::RespondToAuthChallengeOutput;
 use monban_testkit::idp::types::{
     AuthFlowType, AuthenticationResultType, ChallengeNameType, DeviceConfigurationType,
-    DeviceRememberedStatusType, DeviceSecretVerifierConfigType, DeviceType,
-    ExplicitAuthFlowsType,
+    DeviceRememberedStatusType, DeviceSecretVerifierConfigType, DeviceType, EmailMfaConfigType,
+    EmailMfaSettingsType, ExplicitAuthFlowsType, SoftwareTokenMfaConfigType, UserPoolMfaType,
 };
 use monban_testkit::{each_backend, expect_code, service_error, unique_name, TestApp};
 use serde_json::Value;
 
 use super::sign_in::srp_client::{device_verifier_config, ServerChallenge, SrpClient};
-use super::support::{attr_value, create_user};
+use super::support::{attr, attr_value, create_user};
 
 const PASSWORD: &str = "Correct-Horse-9";
 
@@ -153,18 +153,16 @@ impl<'a> Fixture<'a> {
             .new_device_metadata()
             .expect("NewDeviceMetadata when the pool tracks devices");
         let key = metadata.device_key().expect("DeviceKey").to_owned();
-        let group = metadata.device_group_key().expect("DeviceGroupKey").to_owned();
+        let group = metadata
+            .device_group_key()
+            .expect("DeviceGroupKey")
+            .to_owned();
         (result, key, group)
     }
 
     /// What amazon-cognito-identity-js does after a sign-in that returned
     /// `NewDeviceMetadata`: a random device password, its verifier, ConfirmDevice.
-    async fn confirm(
-        &self,
-        access_token: &str,
-        key: &str,
-        group_key: &str,
-    ) -> (Device, bool) {
+    async fn confirm(&self, access_token: &str, key: &str, group_key: &str) -> (Device, bool) {
         let password = STANDARD.encode(random_bytes(40));
         let (salt, verifier) = device_verifier_config(group_key, key, &password, &random_bytes(16));
         let confirmed = self
@@ -299,8 +297,12 @@ impl<'a> Fixture<'a> {
             .iter()
             .map(|(n, v)| (n.as_str(), v.as_str()))
             .collect();
-        self.respond(ChallengeNameType::DevicePasswordVerifier, session, &borrowed)
-            .await
+        self.respond(
+            ChallengeNameType::DevicePasswordVerifier,
+            session,
+            &borrowed,
+        )
+        .await
     }
 
     /// Password sign-in with the device, then the device's SRP: the final tokens.
@@ -414,11 +416,16 @@ async fn a_remembered_device_signs_in_with_device_srp() {
         // The first sign-in hands out a device, named in the access token.
         let (result, key, group) = f.new_device_sign_in().await;
         let region = f.pool.split('_').next().unwrap();
-        let uuid = key.strip_prefix(&format!("{region}_")).expect("{region}_{uuid}");
+        let uuid = key
+            .strip_prefix(&format!("{region}_"))
+            .expect("{region}_{uuid}");
         assert!(uuid::Uuid::parse_str(uuid).is_ok(), "{key}");
         assert_eq!(group.len(), 9, "{group}");
         assert!(group.starts_with('-'), "{group}");
-        assert!(group[1..].chars().all(|c| c.is_ascii_alphanumeric()), "{group}");
+        assert!(
+            group[1..].chars().all(|c| c.is_ascii_alphanumeric()),
+            "{group}"
+        );
         assert_eq!(access_claims(&result)["device_key"], key.as_str());
         let access = result.access_token().unwrap().to_owned();
 
@@ -649,7 +656,10 @@ async fn a_wrong_device_secret_or_a_foreign_session_is_refused() {
                 started.session(),
                 &[
                     ("USERNAME", &f.username),
-                    ("DEVICE_KEY", "us-east-1_00000000-0000-4000-8000-000000000000"),
+                    (
+                        "DEVICE_KEY",
+                        "us-east-1_00000000-0000-4000-8000-000000000000",
+                    ),
                     ("SRP_A", &srp.srp_a()),
                 ],
             )
@@ -678,7 +688,10 @@ async fn unknown_and_forgotten_device_keys_are_resource_not_found() {
 
         // amazon-cognito-identity-js retries without its key on this error.
         let unknown = f
-            .try_password_sign_in(&f.username, Some("us-east-1_00000000-0000-4000-8000-000000000000"))
+            .try_password_sign_in(
+                &f.username,
+                Some("us-east-1_00000000-0000-4000-8000-000000000000"),
+            )
             .await;
         let e = service_error(unknown).assert_code("ResourceNotFoundException");
         assert!(e.message.to_lowercase().contains("device"), "{e:?}");
@@ -686,7 +699,8 @@ async fn unknown_and_forgotten_device_keys_are_resource_not_found() {
         // A device handed out but never confirmed cannot sign in as itself either.
         let (_, unconfirmed, _) = f.new_device_sign_in().await;
         expect_code(
-            f.try_password_sign_in(&f.username, Some(&unconfirmed)).await,
+            f.try_password_sign_in(&f.username, Some(&unconfirmed))
+                .await,
             "ResourceNotFoundException",
         );
 
@@ -726,7 +740,7 @@ async fn devices_are_listed_updated_and_forgotten_by_the_user_and_the_admin() {
         let f = Fixture::new(&app, always_remember()).await;
         let (first, access) = f.remembered_device().await;
         let (second, _) = f.remembered_device().await;
-        let mut keys = vec![first.key.clone(), second.key.clone()];
+        let mut keys = [first.key.clone(), second.key.clone()];
         keys.sort();
 
         // Pages of one, in key order.
@@ -822,7 +836,11 @@ async fn devices_are_listed_updated_and_forgotten_by_the_user_and_the_admin() {
             .send()
             .await
             .expect("ListDevices");
-        let left: Vec<_> = listed.devices().iter().filter_map(|d| d.device_key()).collect();
+        let left: Vec<_> = listed
+            .devices()
+            .iter()
+            .filter_map(|d| d.device_key())
+            .collect();
         assert_eq!(left, [first.key.as_str()]);
 
         // Unknown devices, users and pools in Cognito's words.
@@ -945,7 +963,11 @@ async fn confirm_device_checks_its_input() {
         let access = result.access_token().unwrap().to_owned();
         for config in [
             None,
-            Some(DeviceSecretVerifierConfigType::builder().salt("AQID").build()),
+            Some(
+                DeviceSecretVerifierConfigType::builder()
+                    .salt("AQID")
+                    .build(),
+            ),
             Some(
                 DeviceSecretVerifierConfigType::builder()
                     .salt("AQID")
@@ -1010,6 +1032,135 @@ async fn pools_without_device_tracking_hand_out_no_device() {
         f.refresh(result.refresh_token().unwrap(), None)
             .await
             .expect("refresh without a device");
+    })
+    .await;
+}
+
+/// The 6 digits of the last code mailed to `to`.
+fn last_mailed_code(app: &TestApp, to: &str) -> String {
+    let mail = app.mailer().emails_to(to);
+    let body = &mail.last().expect("a code mailed to the user").body;
+    body.split(|c: char| !c.is_ascii_digit())
+        .find(|part| part.len() == 6)
+        .expect("a 6-digit code")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_remembered_device_stands_in_for_mfa() {
+    each_backend(|app| async move {
+        let f = Fixture::new(&app, always_remember()).await;
+        app.idp()
+            .set_user_pool_mfa_config()
+            .user_pool_id(&f.pool)
+            .mfa_configuration(UserPoolMfaType::Optional)
+            .software_token_mfa_configuration(
+                SoftwareTokenMfaConfigType::builder().enabled(false).build(),
+            )
+            .email_mfa_configuration(
+                EmailMfaConfigType::builder()
+                    .subject("Sign-in code")
+                    .message("Your sign-in code is {####}.")
+                    .build(),
+            )
+            .send()
+            .await
+            .expect("SetUserPoolMfaConfig");
+        let email = format!("{}@example.com", unique_name("d"));
+        app.idp()
+            .admin_update_user_attributes()
+            .user_pool_id(&f.pool)
+            .username(&f.username)
+            .user_attributes(attr("email", &email))
+            .user_attributes(attr("email_verified", "true"))
+            .send()
+            .await
+            .expect("AdminUpdateUserAttributes");
+        app.idp()
+            .admin_set_user_mfa_preference()
+            .user_pool_id(&f.pool)
+            .username(&f.username)
+            .email_mfa_settings(
+                EmailMfaSettingsType::builder()
+                    .enabled(true)
+                    .preferred_mfa(true)
+                    .build(),
+            )
+            .send()
+            .await
+            .expect("AdminSetUserMFAPreference");
+
+        // A new device: password, then the emailed code, then tokens and the new device.
+        let started = f.password_sign_in(None).await;
+        assert_eq!(started.challenge_name(), Some(&ChallengeNameType::EmailOtp));
+        let code = last_mailed_code(&app, &email);
+        let result = f
+            .respond(
+                ChallengeNameType::EmailOtp,
+                started.session(),
+                &[("USERNAME", &f.username), ("EMAIL_OTP_CODE", &code)],
+            )
+            .await
+            .expect("EMAIL_OTP")
+            .authentication_result
+            .expect("tokens");
+        let metadata = result.new_device_metadata().expect("NewDeviceMetadata");
+        let (key, group) = (
+            metadata.device_key().unwrap().to_owned(),
+            metadata.device_group_key().unwrap().to_owned(),
+        );
+        let (device, _) = f
+            .confirm(result.access_token().unwrap(), &key, &group)
+            .await;
+
+        // The remembered device skips the code: straight to DEVICE_SRP_AUTH.
+        let mailed = app.mailer().emails_to(&email).len();
+        let tokens = f.device_sign_in(&device).await;
+        assert_eq!(access_claims(&tokens)["device_key"], key.as_str());
+        assert_eq!(
+            app.mailer().emails_to(&email).len(),
+            mailed,
+            "no code was sent"
+        );
+
+        // Not remembered any more: the code first, then the device proves itself.
+        app.idp()
+            .admin_update_device_status()
+            .user_pool_id(&f.pool)
+            .username(&f.username)
+            .device_key(&key)
+            .device_remembered_status(DeviceRememberedStatusType::NotRemembered)
+            .send()
+            .await
+            .expect("AdminUpdateDeviceStatus");
+        let started = f.password_sign_in(Some(&key)).await;
+        assert_eq!(started.challenge_name(), Some(&ChallengeNameType::EmailOtp));
+        let code = last_mailed_code(&app, &email);
+        let answered = f
+            .respond(
+                ChallengeNameType::EmailOtp,
+                started.session(),
+                &[
+                    ("USERNAME", &f.username),
+                    ("EMAIL_OTP_CODE", &code),
+                    ("DEVICE_KEY", &key),
+                ],
+            )
+            .await
+            .expect("EMAIL_OTP");
+        assert_eq!(
+            answered.challenge_name(),
+            Some(&ChallengeNameType::DeviceSrpAuth)
+        );
+        let (srp, challenge) = f.device_srp_auth(&device, answered.session()).await;
+        let responses = f.device_claim(&srp, &device, &challenge, &device.password);
+        let tokens = f
+            .verify_device(&responses, challenge.session())
+            .await
+            .expect("DEVICE_PASSWORD_VERIFIER")
+            .authentication_result
+            .expect("tokens");
+        assert_eq!(access_claims(&tokens)["device_key"], key.as_str());
     })
     .await;
 }

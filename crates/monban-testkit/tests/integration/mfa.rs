@@ -10,10 +10,10 @@ use std::time::Duration;
 use hmac::{Hmac, Mac};
 use monban_core::Clock;
 use monban_testkit::idp::types::{
-    AuthFlowType, ChallengeNameType, DeliveryMediumType, EmailMfaConfigType,
-    EmailMfaSettingsType, ExplicitAuthFlowsType, MfaOptionType, SmsConfigurationType,
-    SmsMfaConfigType, SmsMfaSettingsType, SoftwareTokenMfaConfigType,
-    SoftwareTokenMfaSettingsType, UserPoolMfaType, VerifySoftwareTokenResponseType,
+    AuthFlowType, ChallengeNameType, DeliveryMediumType, EmailMfaConfigType, EmailMfaSettingsType,
+    ExplicitAuthFlowsType, MfaOptionType, SmsConfigurationType, SmsMfaConfigType,
+    SmsMfaSettingsType, SoftwareTokenMfaConfigType, SoftwareTokenMfaSettingsType, UserPoolMfaType,
+    VerifySoftwareTokenResponseType,
 };
 use monban_testkit::idp::Client;
 use monban_testkit::{each_backend, expect_code, unique_name, TestApp};
@@ -303,13 +303,22 @@ impl<'a> Fx<'a> {
     }
 
     async fn last_sms_code(&self, to: &str) -> String {
-        let store = self.app.cx().store.clone();
-        let messages = store.list_sms(None, 1000).await.unwrap();
-        let message = messages
-            .into_iter()
-            .filter(|m| m.sms.to == to && m.sms.pool_id.as_deref() == Some(self.pool.as_str()))
-            .last()
-            .expect("an SMS to the user");
+        // The outbox is shared by every test on PostgreSQL: page through all of it.
+        let store = &self.app.cx().store;
+        let (mut after, mut last) = (None, None);
+        loop {
+            let page = store.list_sms(after, 500).await.unwrap();
+            let Some(end) = page.last().map(|m| m.id) else {
+                break;
+            };
+            after = Some(end);
+            last = page
+                .into_iter()
+                .filter(|m| m.sms.to == to && m.sms.pool_id.as_deref() == Some(&self.pool))
+                .last()
+                .or(last);
+        }
+        let message = last.expect("an SMS to the user");
         assert!(
             message.sms.body.starts_with("Your monban code is "),
             "{:?}",
@@ -322,7 +331,11 @@ impl<'a> Fx<'a> {
         let mail = self.app.mailer().emails_to(to);
         let email = mail.last().expect("an email to the user");
         assert_eq!(email.subject, EMAIL_SUBJECT);
-        assert!(email.body.starts_with("Your sign-in code is "), "{:?}", email.body);
+        assert!(
+            email.body.starts_with("Your sign-in code is "),
+            "{:?}",
+            email.body
+        );
         digits(&email.body)
     }
 
@@ -335,10 +348,7 @@ impl<'a> Fx<'a> {
             .send()
             .await
             .expect("AdminGetUser");
-        (
-            user.user_mfa_setting_list,
-            user.preferred_mfa_setting,
-        )
+        (user.user_mfa_setting_list, user.preferred_mfa_setting)
     }
 }
 
@@ -363,7 +373,9 @@ async fn totp_set_up_with_the_access_token_then_asked_at_sign_in() {
             .secret_code
             .expect("SecretCode");
         assert_eq!(secret.len(), 52, "{secret}");
-        assert!(secret.bytes().all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b)));
+        assert!(secret
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b)));
         let totp_on = SoftwareTokenMfaSettingsType::builder()
             .enabled(true)
             .preferred_mfa(true)
@@ -438,16 +450,26 @@ async fn totp_set_up_with_the_access_token_then_asked_at_sign_in() {
             Some("my phone")
         );
         expect_code(
-            fx.respond(c.name.clone(), &c.session, &username, &[("SOFTWARE_TOKEN_MFA_CODE", &code)])
-                .send()
-                .await,
+            fx.respond(
+                c.name.clone(),
+                &c.session,
+                &username,
+                &[("SOFTWARE_TOKEN_MFA_CODE", &code)],
+            )
+            .send()
+            .await,
             "CodeMismatchException",
         )
         .assert_message_contains("Invalid code received for user");
         app.clock().advance(Duration::from_secs(30));
         let code = totp(&secret, fx.now_ms());
         let out = fx
-            .respond(c.name.clone(), &c.session, &username, &[("SOFTWARE_TOKEN_MFA_CODE", &code)])
+            .respond(
+                c.name.clone(),
+                &c.session,
+                &username,
+                &[("SOFTWARE_TOKEN_MFA_CODE", &code)],
+            )
             .send()
             .await
             .expect("RespondToAuthChallenge");
@@ -455,9 +477,14 @@ async fn totp_set_up_with_the_access_token_then_asked_at_sign_in() {
         assert!(result.access_token.is_some() && result.refresh_token.is_some());
         // The Session worked once.
         expect_code(
-            fx.respond(c.name.clone(), &c.session, &username, &[("SOFTWARE_TOKEN_MFA_CODE", &code)])
-                .send()
-                .await,
+            fx.respond(
+                c.name.clone(),
+                &c.session,
+                &username,
+                &[("SOFTWARE_TOKEN_MFA_CODE", &code)],
+            )
+            .send()
+            .await,
             "NotAuthorizedException",
         );
 
@@ -466,9 +493,14 @@ async fn totp_set_up_with_the_access_token_then_asked_at_sign_in() {
             .challenged(&username, ChallengeNameType::SoftwareTokenMfa)
             .await;
         expect_code(
-            fx.respond(c.name.clone(), &c.session, &username, &[("SOFTWARE_TOKEN_MFA_CODE", &code)])
-                .send()
-                .await,
+            fx.respond(
+                c.name.clone(),
+                &c.session,
+                &username,
+                &[("SOFTWARE_TOKEN_MFA_CODE", &code)],
+            )
+            .send()
+            .await,
             "CodeMismatchException",
         );
 
@@ -485,7 +517,10 @@ async fn totp_set_up_with_the_access_token_then_asked_at_sign_in() {
             .send()
             .await
             .expect("AdminInitiateAuth");
-        assert_eq!(out.challenge_name, Some(ChallengeNameType::SoftwareTokenMfa));
+        assert_eq!(
+            out.challenge_name,
+            Some(ChallengeNameType::SoftwareTokenMfa)
+        );
         let out = fx
             .idp()
             .admin_respond_to_auth_challenge()
@@ -576,7 +611,10 @@ async fn mfa_on_makes_a_user_without_a_factor_set_up_totp_with_the_session() {
             .send()
             .await
             .expect("VerifySoftwareToken with Session");
-        assert_eq!(verified.status, Some(VerifySoftwareTokenResponseType::Success));
+        assert_eq!(
+            verified.status,
+            Some(VerifySoftwareTokenResponseType::Success)
+        );
         let session = verified.session.expect("a new Session");
         let out = fx
             .respond(ChallengeNameType::MfaSetup, &session, &username, &[])
@@ -640,16 +678,26 @@ async fn wrong_mfa_codes_count_towards_the_lockout() {
             .await;
         for _ in 0..3 {
             expect_code(
-                fx.respond(c.name.clone(), &c.session, &username, &[("SOFTWARE_TOKEN_MFA_CODE", &bad)])
-                    .send()
-                    .await,
+                fx.respond(
+                    c.name.clone(),
+                    &c.session,
+                    &username,
+                    &[("SOFTWARE_TOKEN_MFA_CODE", &bad)],
+                )
+                .send()
+                .await,
                 "CodeMismatchException",
             );
         }
         expect_code(
-            fx.respond(c.name.clone(), &c.session, &username, &[("SOFTWARE_TOKEN_MFA_CODE", &bad)])
-                .send()
-                .await,
+            fx.respond(
+                c.name.clone(),
+                &c.session,
+                &username,
+                &[("SOFTWARE_TOKEN_MFA_CODE", &bad)],
+            )
+            .send()
+            .await,
             "NotAuthorizedException",
         )
         .assert_message_contains("Invalid session");
@@ -660,17 +708,27 @@ async fn wrong_mfa_codes_count_towards_the_lockout() {
             .await;
         for _ in 0..2 {
             expect_code(
-                fx.respond(c.name.clone(), &c.session, &username, &[("SOFTWARE_TOKEN_MFA_CODE", &bad)])
-                    .send()
-                    .await,
+                fx.respond(
+                    c.name.clone(),
+                    &c.session,
+                    &username,
+                    &[("SOFTWARE_TOKEN_MFA_CODE", &bad)],
+                )
+                .send()
+                .await,
                 "CodeMismatchException",
             );
         }
         let good = totp(&secret, fx.now_ms());
         expect_code(
-            fx.respond(c.name.clone(), &c.session, &username, &[("SOFTWARE_TOKEN_MFA_CODE", &good)])
-                .send()
-                .await,
+            fx.respond(
+                c.name.clone(),
+                &c.session,
+                &username,
+                &[("SOFTWARE_TOKEN_MFA_CODE", &good)],
+            )
+            .send()
+            .await,
             "NotAuthorizedException",
         )
         .assert_message_contains("Password attempts exceeded");
@@ -690,7 +748,12 @@ async fn wrong_mfa_codes_count_towards_the_lockout() {
         // Once the lockout is over, the right code signs in (same Session, still alive).
         app.clock().advance(Duration::from_secs(2));
         let out = fx
-            .respond(c.name.clone(), &c.session, &username, &[("SOFTWARE_TOKEN_MFA_CODE", &good)])
+            .respond(
+                c.name.clone(),
+                &c.session,
+                &username,
+                &[("SOFTWARE_TOKEN_MFA_CODE", &good)],
+            )
             .send()
             .await
             .expect("right code after the lockout");
@@ -730,27 +793,44 @@ async fn sms_mfa_code_goes_to_the_sms_outbox() {
             .await
             .expect("GetUser");
         assert_eq!(me.mfa_options().len(), 1);
-        assert_eq!(me.mfa_options()[0].delivery_medium(), Some(&DeliveryMediumType::Sms));
+        assert_eq!(
+            me.mfa_options()[0].delivery_medium(),
+            Some(&DeliveryMediumType::Sms)
+        );
         assert!(me.user_mfa_setting_list().is_empty());
 
         let c = fx.challenged(&username, ChallengeNameType::SmsMfa).await;
         assert_eq!(
-            c.parameters.get("CODE_DELIVERY_DELIVERY_MEDIUM").map(String::as_str),
+            c.parameters
+                .get("CODE_DELIVERY_DELIVERY_MEDIUM")
+                .map(String::as_str),
             Some("SMS")
         );
         assert_eq!(
-            c.parameters.get("CODE_DELIVERY_DESTINATION").map(String::as_str),
+            c.parameters
+                .get("CODE_DELIVERY_DESTINATION")
+                .map(String::as_str),
             Some("+*******0100")
         );
         let code = fx.last_sms_code(PHONE).await;
         expect_code(
-            fx.respond(c.name.clone(), &c.session, &username, &[("SMS_MFA_CODE", &wrong(&code))])
-                .send()
-                .await,
+            fx.respond(
+                c.name.clone(),
+                &c.session,
+                &username,
+                &[("SMS_MFA_CODE", &wrong(&code))],
+            )
+            .send()
+            .await,
             "CodeMismatchException",
         );
         let out = fx
-            .respond(c.name.clone(), &c.session, &username, &[("SMS_MFA_CODE", &code)])
+            .respond(
+                c.name.clone(),
+                &c.session,
+                &username,
+                &[("SMS_MFA_CODE", &code)],
+            )
             .send()
             .await
             .expect("SMS_MFA");
@@ -774,9 +854,14 @@ async fn sms_mfa_code_goes_to_the_sms_outbox() {
         let code2 = fx.last_sms_code(PHONE).await;
         if code2 != code {
             expect_code(
-                fx.respond(c2.name.clone(), &c2.session, &username, &[("SMS_MFA_CODE", &code)])
-                    .send()
-                    .await,
+                fx.respond(
+                    c2.name.clone(),
+                    &c2.session,
+                    &username,
+                    &[("SMS_MFA_CODE", &code)],
+                )
+                .send()
+                .await,
                 "CodeMismatchException",
             );
         }
@@ -836,16 +921,25 @@ async fn email_otp_code_is_mailed_and_dies_with_its_session() {
 
         let c = fx.challenged(&username, ChallengeNameType::EmailOtp).await;
         assert_eq!(
-            c.parameters.get("CODE_DELIVERY_DELIVERY_MEDIUM").map(String::as_str),
+            c.parameters
+                .get("CODE_DELIVERY_DELIVERY_MEDIUM")
+                .map(String::as_str),
             Some("EMAIL")
         );
         assert_eq!(
-            c.parameters.get("CODE_DELIVERY_DESTINATION").map(String::as_str),
+            c.parameters
+                .get("CODE_DELIVERY_DESTINATION")
+                .map(String::as_str),
             Some("e***@e***")
         );
         let code = fx.last_email_code(&email);
         let out = fx
-            .respond(c.name.clone(), &c.session, &username, &[("EMAIL_OTP_CODE", &code)])
+            .respond(
+                c.name.clone(),
+                &c.session,
+                &username,
+                &[("EMAIL_OTP_CODE", &code)],
+            )
             .send()
             .await
             .expect("EMAIL_OTP");
@@ -856,9 +950,14 @@ async fn email_otp_code_is_mailed_and_dies_with_its_session() {
         let code = fx.last_email_code(&email);
         app.clock().advance(Duration::from_secs(3 * 60));
         expect_code(
-            fx.respond(c.name.clone(), &c.session, &username, &[("EMAIL_OTP_CODE", &code)])
-                .send()
-                .await,
+            fx.respond(
+                c.name.clone(),
+                &c.session,
+                &username,
+                &[("EMAIL_OTP_CODE", &code)],
+            )
+            .send()
+            .await,
             "ExpiredCodeException",
         );
     })
@@ -899,13 +998,23 @@ async fn several_factors_without_a_preference_ask_to_choose() {
             Some(r#"["SMS_MFA","SOFTWARE_TOKEN_MFA"]"#)
         );
         expect_code(
-            fx.respond(c.name.clone(), &c.session, &username, &[("ANSWER", "EMAIL_OTP")])
-                .send()
-                .await,
+            fx.respond(
+                c.name.clone(),
+                &c.session,
+                &username,
+                &[("ANSWER", "EMAIL_OTP")],
+            )
+            .send()
+            .await,
             "InvalidParameterException",
         );
         let out = fx
-            .respond(c.name.clone(), &c.session, &username, &[("ANSWER", "SMS_MFA")])
+            .respond(
+                c.name.clone(),
+                &c.session,
+                &username,
+                &[("ANSWER", "SMS_MFA")],
+            )
             .send()
             .await
             .expect("SELECT_MFA_TYPE");
@@ -986,7 +1095,12 @@ async fn pool_mfa_off_optional_and_on() {
         );
         let email = format!("{}@example.com", unique_name("setup"));
         let out = fx
-            .respond(ChallengeNameType::MfaSetup, &c.session, &nothing, &[("EMAIL", &email)])
+            .respond(
+                ChallengeNameType::MfaSetup,
+                &c.session,
+                &nothing,
+                &[("EMAIL", &email)],
+            )
             .send()
             .await
             .expect("MFA_SETUP with EMAIL");
@@ -1015,8 +1129,14 @@ async fn pool_mfa_off_optional_and_on() {
             .send()
             .await
             .unwrap();
-        assert_eq!(attr_value(user.user_attributes(), "email"), Some(email.as_str()));
-        assert_eq!(attr_value(user.user_attributes(), "email_verified"), Some("true"));
+        assert_eq!(
+            attr_value(user.user_attributes(), "email"),
+            Some(email.as_str())
+        );
+        assert_eq!(
+            attr_value(user.user_attributes(), "email_verified"),
+            Some("true")
+        );
     })
     .await;
 }

@@ -1097,8 +1097,8 @@ async fn account_states_are_cognito_errors() {
             Some(&ChallengeNameType::NewPasswordRequired)
         );
 
-        // Challenges that come with later features are refused, not faked.
-        let unsupported = app
+        // An MFA answer with a Session no challenge issued is refused.
+        let unknown_session = app
             .unsigned_idp()
             .respond_to_auth_challenge()
             .client_id(&c.client)
@@ -1108,7 +1108,9 @@ async fn account_states_are_cognito_errors() {
             .session("s".repeat(64))
             .send()
             .await;
-        service_error(unsupported).assert_code("InvalidParameterException");
+        service_error(unknown_session)
+            .assert_code("NotAuthorizedException")
+            .assert_message_contains("Invalid session");
     })
     .await;
 }

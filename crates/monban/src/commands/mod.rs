@@ -6,6 +6,7 @@ pub mod migrate;
 pub mod outbox;
 pub mod seed;
 pub mod serve;
+pub mod triggers;
 
 use monban_store::SqlStore;
 

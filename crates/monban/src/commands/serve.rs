@@ -5,10 +5,11 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use monban_core::auth::server_secrets::ServerSecrets;
 use monban_core::mail::{Mailer, OutboxMailer};
 use monban_core::store::Store;
 use monban_core::{Cx, SystemRng};
-use monban_server::{AdminKey, App, SmtpMailer, SmtpSecurity, SmtpSettings};
+use monban_server::{AdminKey, App, SmtpMailer, SmtpSecurity, SmtpSettings, WebhookTriggers};
 
 use crate::admin_key::{self, AdminKeys};
 use crate::settings::{redact, Settings, Smtp, SmtpSecurityName};
@@ -62,10 +63,30 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
             clock: clock.clone(),
         }),
     };
-    let sms: Arc<dyn monban_core::sms::SmsSender> = Arc::new(monban_core::sms::OutboxSms {
-        store: store.clone(),
-        clock: clock.clone(),
-    });
+    let secrets: Arc<ServerSecrets> = Default::default();
+    let sms: Arc<dyn monban_core::sms::SmsSender> = match &settings.sms_webhook_url {
+        Some(url) => Arc::new(monban_server::WebhookSms::new(
+            monban_server::SmsWebhookSettings {
+                url: url.clone(),
+                timeout: std::time::Duration::from_secs(10),
+            },
+            store.clone(),
+            clock.clone(),
+            runtime.rng.clone(),
+            secrets.clone(),
+        )),
+        None => Arc::new(monban_core::sms::OutboxSms {
+            store: store.clone(),
+            clock: clock.clone(),
+        }),
+    };
+    let triggers = Arc::new(WebhookTriggers::new(
+        settings.triggers.clone(),
+        store.clone(),
+        clock.clone(),
+        runtime.rng.clone(),
+        secrets.clone(),
+    ));
     let cx = Cx {
         store,
         clock,
@@ -73,8 +94,8 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         mailer,
         settings: Arc::new(settings.core_settings()),
         keys: Default::default(),
-        secrets: Default::default(),
-        triggers: Arc::new(monban_core::triggers::NoTriggers),
+        secrets,
+        triggers,
         sms,
     };
     let app = App {
@@ -97,6 +118,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         region = %settings.region,
         database = %redact::database_url(&settings.database_url),
         mail = if settings.smtp.is_some() { "smtp" } else { "outbox" },
+        sms = if settings.sms_webhook_url.is_some() { "webhook" } else { "outbox" },
         dev = settings.dev,
         "monban is serving"
     );

@@ -14,9 +14,10 @@ pub async fn secret(settings: &Settings, pool_id: &str) -> anyhow::Result<()> {
     if store.get_user_pool(pool_id).await?.is_none() {
         anyhow::bail!("user pool {pool_id} does not exist");
     }
-    let secret = signing::signing_secret_from(&ServerSecrets::default(), &store, &SystemRng, pool_id)
-        .await
-        .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+    let secret =
+        signing::signing_secret_from(&ServerSecrets::default(), &store, &SystemRng, pool_id)
+            .await
+            .map_err(|e| anyhow::anyhow!("{}", e.message))?;
     // Printed, not logged: the operator copies it into the receiver's configuration.
     println!("{secret}");
     Ok(())

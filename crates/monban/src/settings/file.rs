@@ -53,6 +53,17 @@ pub struct FileConfig {
     pub credentials: Option<CredentialsFile>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub triggers: Option<TriggersFile>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sms: Option<SmsFile>,
+}
+
+/// SMS (MFA codes): `webhook_url` receives each message as JSON (`poolId`, `phoneNumber`,
+/// `message`); without it messages stay in the database's SMS outbox.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmsFile {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webhook_url: Option<String>,
 }
 
 /// Lambda triggers, called as webhooks: `timeout_ms` per call (Cognito: 5000), `retries`
@@ -183,6 +194,7 @@ impl FileConfig {
         let lockout = self.lockout.unwrap_or_default();
         let credentials = self.credentials.unwrap_or_default();
         let triggers = self.triggers.unwrap_or_default();
+        let sms = self.sms.unwrap_or_default();
         Layer {
             listen: self.listen,
             public_url: self.public_url,
@@ -219,6 +231,7 @@ impl FileConfig {
             trigger_retries: triggers.retries,
             trigger_arn_urls: triggers.arn_urls,
             trigger_arn_url_template: triggers.arn_url_template,
+            sms_webhook_url: sms.webhook_url,
         }
     }
 }

@@ -78,6 +78,8 @@ pub struct Layer {
     pub trigger_retries: Option<u32>,
     pub trigger_arn_urls: Option<BTreeMap<String, String>>,
     pub trigger_arn_url_template: Option<String>,
+    /// Where SMS (MFA codes) are POSTed; without it they stay in the SMS outbox.
+    pub sms_webhook_url: Option<String>,
 }
 
 impl Layer {
@@ -129,6 +131,7 @@ impl Layer {
             trigger_arn_url_template: self
                 .trigger_arn_url_template
                 .or(lower.trigger_arn_url_template),
+            sms_webhook_url: self.sms_webhook_url.or(lower.sms_webhook_url),
         }
     }
 
@@ -231,6 +234,7 @@ impl Layer {
                     layer.trigger_arn_urls = Some(parse_arn_urls(&value)?);
                 }
                 "MONBAN_TRIGGER_ARN_URL_TEMPLATE" => layer.trigger_arn_url_template = Some(value),
+                "MONBAN_SMS_WEBHOOK_URL" => layer.sms_webhook_url = Some(value),
                 "MONBAN_ARGON2_MEMORY_KIB" => {
                     layer.argon2_memory_kib = Some(parse_number(&name, &value)?);
                 }

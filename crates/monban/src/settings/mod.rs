@@ -156,6 +156,8 @@ pub struct Settings {
     pub credentials: CredentialsSettings,
     /// How Lambda triggers are called (webhooks).
     pub triggers: monban_server::WebhookSettings,
+    /// Where SMS are POSTed (`None`: the SMS outbox).
+    pub sms_webhook_url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 //! the database URL) replaced, so `config check` output and logs can be shared.
 
 use super::file::{
-    Argon2File, CodesFile, CredentialsFile, FileConfig, LockoutFile, LogFile, SmtpFile,
+    Argon2File, CodesFile, CredentialsFile, FileConfig, LockoutFile, LogFile, SmsFile, SmtpFile,
     TriggersFile, FILE_VERSION,
 };
 use super::{AdminKeySetting, Settings};
@@ -116,7 +116,11 @@ pub fn to_toml(settings: &Settings) -> anyhow::Result<String> {
         triggers: Some(TriggersFile {
             timeout_ms: u64::try_from(settings.triggers.timeout.as_millis()).ok(),
             retries: Some(settings.triggers.retries),
-            arn_url_template: settings.triggers.arn_url_template.as_deref().map(webhook_url),
+            arn_url_template: settings
+                .triggers
+                .arn_url_template
+                .as_deref()
+                .map(webhook_url),
             arn_urls: Some(
                 settings
                     .triggers
@@ -125,6 +129,9 @@ pub fn to_toml(settings: &Settings) -> anyhow::Result<String> {
                     .map(|(arn, url)| (arn.clone(), webhook_url(url)))
                     .collect(),
             ),
+        }),
+        sms: Some(SmsFile {
+            webhook_url: settings.sms_webhook_url.as_deref().map(webhook_url),
         }),
     };
     Ok(toml::to_string(&file)?)

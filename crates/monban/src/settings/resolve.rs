@@ -40,6 +40,13 @@ pub fn resolve(layer: Layer, config_file: Option<PathBuf>) -> anyhow::Result<Set
     let lockout = resolve_lockout(&layer, &mut problems);
     let dev = super::dev::resolve_dev(&layer, &mut problems);
     let triggers = resolve_triggers(&layer, &mut problems);
+    let sms_webhook_url = layer.sms_webhook_url.clone().filter(|u| !u.trim().is_empty());
+    if let Some(url) = sms_webhook_url
+        .as_deref()
+        .filter(|u| !u.starts_with("http://") && !u.starts_with("https://"))
+    {
+        problems.push(format!("sms.webhook_url {url:?}: not an http(s) URL"));
+    }
     let credentials = resolve_credentials(
         &layer,
         layer.region.as_deref().unwrap_or(DEFAULT_REGION),
@@ -168,6 +175,7 @@ pub fn resolve(layer: Layer, config_file: Option<PathBuf>) -> anyhow::Result<Set
         lockout,
         credentials,
         triggers,
+        sms_webhook_url,
     })
 }
 
@@ -187,11 +195,19 @@ fn resolve_triggers(layer: &Layer, problems: &mut Vec<String>) -> monban_server:
     let arn_urls = layer.trigger_arn_urls.clone().unwrap_or_default();
     for (arn, url) in &arn_urls {
         if !is_url(url) {
-            problems.push(format!("triggers.arn_urls {arn:?}: {url:?} is not an http(s) URL"));
+            problems.push(format!(
+                "triggers.arn_urls {arn:?}: {url:?} is not an http(s) URL"
+            ));
         }
     }
-    if let Some(template) = layer.trigger_arn_url_template.as_deref().filter(|t| !is_url(t)) {
-        problems.push(format!("triggers.arn_url_template {template:?}: not an http(s) URL"));
+    if let Some(template) = layer
+        .trigger_arn_url_template
+        .as_deref()
+        .filter(|t| !is_url(t))
+    {
+        problems.push(format!(
+            "triggers.arn_url_template {template:?}: not an http(s) URL"
+        ));
     }
     monban_server::WebhookSettings {
         timeout,
@@ -555,6 +571,21 @@ mod tests {
         });
         assert!(msg.contains("smtp.host"), "{msg}");
         assert!(!msg.contains("pw\""), "{msg}");
+    }
+
+    #[test]
+    fn sms_webhook_url_must_be_http() {
+        assert_eq!(ok(Layer::default()).sms_webhook_url, None);
+        let s = ok(Layer {
+            sms_webhook_url: Some("https://sms.example.com/send".into()),
+            ..Layer::default()
+        });
+        assert_eq!(s.sms_webhook_url.as_deref(), Some("https://sms.example.com/send"));
+        let msg = problems(Layer {
+            sms_webhook_url: Some("sms.example.com".into()),
+            ..Layer::default()
+        });
+        assert!(msg.contains("sms.webhook_url"), "{msg}");
     }
 
     #[test]

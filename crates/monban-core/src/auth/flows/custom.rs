@@ -71,7 +71,9 @@ pub async fn initiate(
     if user.is_none() && !prevents_existence_errors(s.client) {
         return Err(Error::user_not_found());
     }
-    let who = user.as_ref().map_or(Subject::NotFound(username), Subject::User);
+    let who = user
+        .as_ref()
+        .map_or(Subject::NotFound(username), Subject::User);
     pre_authentication(s, who, validation_data).await?;
 
     let mut state = CustomState::new(user.as_ref(), username, device_key);
@@ -165,9 +167,15 @@ async fn next_round(
     match (name.as_str(), srp_a) {
         (CUSTOM_CHALLENGE, _) => custom_challenge(s, user, state, metadata).await,
         (PASSWORD_VERIFIER, Some(a)) => {
-            let (parameters, secret_block) =
-                srp::challenge(s, user.as_ref(), &state.username, a, state.device_key.clone(), true)
-                    .await?;
+            let (parameters, secret_block) = srp::challenge(
+                s,
+                user.as_ref(),
+                &state.username,
+                a,
+                state.device_key.clone(),
+                true,
+            )
+            .await?;
             state.secret_block_sha256 = Some(secret_block_sha256(&secret_block));
             let session = session::open_with(
                 s,

@@ -137,8 +137,12 @@ mod tests {
     fn an_answer_moves_the_pending_challenge_into_the_history() {
         let mut state = CustomState::new(None, "nobody", None);
         assert_eq!(state.username, "nobody");
-        state.history.push(ChallengeResult::new("SRP_A", true, None));
-        state.private_parameters.insert("answer".into(), "42".into());
+        state
+            .history
+            .push(ChallengeResult::new("SRP_A", true, None));
+        state
+            .private_parameters
+            .insert("answer".into(), "42".into());
         state.challenge_metadata = Some("Q1".into());
         state.record("CUSTOM_CHALLENGE", false);
         assert_eq!(
@@ -159,6 +163,9 @@ mod tests {
             .private_parameters
             .insert("answer".into(), "secret-value".into());
         let shown = format!("{state:?}");
-        assert!(shown.contains("answer") && !shown.contains("secret-value"), "{shown}");
+        assert!(
+            shown.contains("answer") && !shown.contains("secret-value"),
+            "{shown}"
+        );
     }
 }

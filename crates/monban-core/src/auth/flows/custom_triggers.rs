@@ -76,8 +76,14 @@ pub async fn define(
     state: &CustomState,
     metadata: Option<&BTreeMap<String, String>>,
 ) -> Result<Decision, Error> {
-    let event = event(s, "DefineAuthChallenge_Authentication", user, state, metadata)
-        .request("session", history(state)?);
+    let event = event(
+        s,
+        "DefineAuthChallenge_Authentication",
+        user,
+        state,
+        metadata,
+    )
+    .request("session", history(state)?);
     let r = fire(s, Trigger::DefineAuthChallenge, event).await?;
     decide(&r)
 }
@@ -103,9 +109,15 @@ pub async fn create(
     name: &str,
     metadata: Option<&BTreeMap<String, String>>,
 ) -> Result<Created, Error> {
-    let event = event(s, "CreateAuthChallenge_Authentication", user, state, metadata)
-        .request("challengeName", Value::String(name.to_owned()))
-        .request("session", history(state)?);
+    let event = event(
+        s,
+        "CreateAuthChallenge_Authentication",
+        user,
+        state,
+        metadata,
+    )
+    .request("challengeName", Value::String(name.to_owned()))
+    .request("session", history(state)?);
     let r = fire(s, Trigger::CreateAuthChallenge, event).await?;
     Ok(Created {
         public_parameters: response::string_map(&r, "publicChallengeParameters")?
@@ -154,21 +166,26 @@ mod tests {
     #[test]
     fn define_decisions_in_cognito_precedence() {
         assert_eq!(
-            decision(json!({"challengeName": "CUSTOM_CHALLENGE", "issueTokens": false,
-                            "failAuthentication": false}))
+            decision(
+                json!({"challengeName": "CUSTOM_CHALLENGE", "issueTokens": false,
+                            "failAuthentication": false})
+            )
             .unwrap(),
             Decision::Challenge("CUSTOM_CHALLENGE".into())
         );
         assert_eq!(
-            decision(json!({"challengeName": "CUSTOM_CHALLENGE", "issueTokens": true}))
-                .unwrap(),
+            decision(json!({"challengeName": "CUSTOM_CHALLENGE", "issueTokens": true})).unwrap(),
             Decision::IssueTokens
         );
         assert_eq!(
             decision(json!({"issueTokens": true, "failAuthentication": true})).unwrap(),
             Decision::Fail
         );
-        for nothing in [json!({}), json!({"challengeName": ""}), json!({"issueTokens": "yes"})] {
+        for nothing in [
+            json!({}),
+            json!({"challengeName": ""}),
+            json!({"issueTokens": "yes"}),
+        ] {
             assert_eq!(
                 decision(nothing).unwrap_err().kind,
                 ErrorKind::InvalidLambdaResponseException

@@ -130,7 +130,14 @@ pub async fn challenge(
             };
             let mut parameters = base_parameters(user);
             parameters.insert("MFAS_CAN_CHOOSE".to_owned(), json_list(&factors)?);
-            open(s, user, ChallengeNameType::SelectMfaType, &state, parameters).await
+            open(
+                s,
+                user,
+                ChallengeNameType::SelectMfaType,
+                &state,
+                parameters,
+            )
+            .await
         }
         MfaStep::Setup(factors) => {
             let state = MfaState {
@@ -187,7 +194,11 @@ pub(super) async fn ask(
         }
         MfaFactor::Sms | MfaFactor::Email => {
             let sent = send_mfa_code(s.cx, s.pool, user, factor).await?;
-            let medium = if factor == MfaFactor::Sms { "SMS" } else { "EMAIL" };
+            let medium = if factor == MfaFactor::Sms {
+                "SMS"
+            } else {
+                "EMAIL"
+            };
             parameters.insert(
                 "CODE_DELIVERY_DELIVERY_MEDIUM".to_owned(),
                 medium.to_owned(),
@@ -246,7 +257,8 @@ pub async fn respond_code(
         .await
         .map_err(|e| {
             // The code lived as long as its session.
-            if e.kind == ErrorKind::NotAuthorizedException && e.message == session_expired().message {
+            if e.kind == ErrorKind::NotAuthorizedException && e.message == session_expired().message
+            {
                 code_expired()
             } else {
                 e
@@ -300,16 +312,22 @@ async fn after_right_code(
     if already && enable.is_none() {
         return Ok(user);
     }
-    let changed = modify_user(s.cx, s.pool, Target::Sub(&user.sub), KeyWrite::Update, |u| {
-        u.attributes.insert(verified.clone(), "true".to_owned());
-        if let Some(f) = enable {
-            if !u.data.enabled_mfas.iter().any(|e| e == f) {
-                u.data.enabled_mfas.push(f.to_owned());
-                u.data.enabled_mfas.sort_by_key(|e| MfaFactor::parse(e));
+    let changed = modify_user(
+        s.cx,
+        s.pool,
+        Target::Sub(&user.sub),
+        KeyWrite::Update,
+        |u| {
+            u.attributes.insert(verified.clone(), "true".to_owned());
+            if let Some(f) = enable {
+                if !u.data.enabled_mfas.iter().any(|e| e == f) {
+                    u.data.enabled_mfas.push(f.to_owned());
+                    u.data.enabled_mfas.sort_by_key(|e| MfaFactor::parse(e));
+                }
             }
-        }
-        Ok(())
-    })
+            Ok(())
+        },
+    )
     .await;
     match changed {
         Ok(user) => Ok(user),
@@ -332,7 +350,8 @@ pub async fn respond_select(
     check_secret_hash(s.client, username, responses.raw("SECRET_HASH"))?;
     let (row, state, user) =
         take(s, session_value, ChallengeNameType::SelectMfaType, username).await?;
-    let Some(factor) = MfaFactor::parse(answer).filter(|f| state.choices.iter().any(|c| c == f.as_str()))
+    let Some(factor) =
+        MfaFactor::parse(answer).filter(|f| state.choices.iter().any(|c| c == f.as_str()))
     else {
         session::put_back(s.cx, row, &state).await?;
         return Err(Error::invalid_parameter(format!(

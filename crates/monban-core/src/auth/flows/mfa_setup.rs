@@ -16,8 +16,8 @@
 
 use monban_wire::idp::ChallengeNameType;
 
-use super::messages::invalid_session;
 use super::lockout::clear_failures;
+use super::messages::invalid_session;
 use super::mfa::{ask, take, MfaState};
 use super::outcome::Outcome;
 use super::params::Params;
@@ -58,12 +58,18 @@ pub async fn respond(
             session::put_back(s.cx, row, &state).await?;
             return Err(Error::invalid_parameter("Invalid email address format."));
         }
-        let user = modify_user(s.cx, s.pool, Target::Sub(&user.sub), KeyWrite::Update, |u| {
-            u.attributes.insert("email".to_owned(), email.to_owned());
-            u.attributes
-                .insert("email_verified".to_owned(), "false".to_owned());
-            Ok(())
-        })
+        let user = modify_user(
+            s.cx,
+            s.pool,
+            Target::Sub(&user.sub),
+            KeyWrite::Update,
+            |u| {
+                u.attributes.insert("email".to_owned(), email.to_owned());
+                u.attributes
+                    .insert("email_verified".to_owned(), "false".to_owned());
+                Ok(())
+            },
+        )
         .await?;
         let next = MfaState {
             enable_on_success: Some(MfaFactor::Email.as_str().to_owned()),
@@ -131,7 +137,8 @@ pub async fn associate_in_session(cx: &Cx, session_value: &str) -> Result<(Strin
         api: Api::Public,
         client_metadata: None,
     };
-    let session = session::open_with(&s, ChallengeNameType::MfaSetup, &user.username, &state).await?;
+    let session =
+        session::open_with(&s, ChallengeNameType::MfaSetup, &user.username, &state).await?;
     Ok((secret_code, session))
 }
 

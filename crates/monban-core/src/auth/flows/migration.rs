@@ -179,7 +179,14 @@ async fn create(
     {
         set_migrated_password(cx, pool, &mut user, password, UserStatusType::Confirmed).await?;
     }
-    insert_new_user(cx, pool, &user, KeyWrite::AdminCreateUser, answer.force_alias).await?;
+    insert_new_user(
+        cx,
+        pool,
+        &user,
+        KeyWrite::AdminCreateUser,
+        answer.force_alias,
+    )
+    .await?;
     Ok(user)
 }
 

@@ -6,8 +6,9 @@
 //! - [`refresh`]: REFRESH_TOKEN_AUTH / REFRESH_TOKEN;
 //! - [`custom`]: CUSTOM_AUTH → CUSTOM_CHALLENGE rounds driven by the pool's challenge
 //!   functions (optionally SRP first);
-//! - then [`signed_in`] decides between an error, [`new_password`] (NEW_PASSWORD_REQUIRED)
-//!   and tokens.
+//! - then [`signed_in`] decides between an error, [`new_password`] (NEW_PASSWORD_REQUIRED),
+//!   [`mfa`] (SMS_MFA, EMAIL_OTP, SOFTWARE_TOKEN_MFA, SELECT_MFA_TYPE; MFA_SETUP in
+//!   [`mfa_setup`]) and tokens.
 //!
 //! Challenge state lives in the database (a session row) or, for SRP, in the sealed
 //! SECRET_BLOCK, never in process memory, so any node continues a sign-in. Failed

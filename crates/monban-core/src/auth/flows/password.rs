@@ -65,7 +65,8 @@ async fn migrate(
     };
     match migrate_user(s.cx, s.pool, s.client, username, source).await {
         Err(e)
-            if e.kind == ErrorKind::UserNotFoundException && prevents_existence_errors(s.client) =>
+            if e.kind == ErrorKind::UserNotFoundException
+                && prevents_existence_errors(s.client) =>
         {
             spend_a_password_check(s, password).await;
             Err(incorrect_credentials())

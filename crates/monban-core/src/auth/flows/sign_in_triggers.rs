@@ -137,8 +137,8 @@ fn new_device_used(pool: &UserPool, device_key: Option<&str>) -> Option<bool> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use monban_wire::idp::{
-        DeviceConfigurationType, PreventUserExistenceErrorTypes, UserPoolClientType,
-        UserPoolType, UserStatusType,
+        DeviceConfigurationType, PreventUserExistenceErrorTypes, UserPoolClientType, UserPoolType,
+        UserStatusType,
     };
 
     use super::*;
@@ -203,8 +203,8 @@ mod tests {
         assert_eq!(e["request"]["userAttributes"]["email"], "a@example.com");
         assert!(e["request"].get("userNotFound").is_none());
 
-        let e = sign_in_event(&pool(false), &client(true), "X", Subject::User(&u))
-            .to_json("us-east-1");
+        let e =
+            sign_in_event(&pool(false), &client(true), "X", Subject::User(&u)).to_json("us-east-1");
         assert_eq!(e["request"]["userNotFound"], false);
         let e = sign_in_event(&pool(false), &client(true), "X", Subject::NotFound("bob"))
             .to_json("us-east-1");
@@ -218,10 +218,16 @@ mod tests {
         let m = BTreeMap::from([("k".to_owned(), "v".to_owned())]);
         let e = with_validation_data(TriggerEvent::new(&pool(false), "X"), Some(&m))
             .to_json("us-east-1");
-        assert_eq!(e["request"]["validationData"], serde_json::json!({"k": "v"}));
-        assert_eq!(e["request"]["clientMetadata"], serde_json::json!({"k": "v"}));
-        let e = with_validation_data(TriggerEvent::new(&pool(false), "X"), None)
-            .to_json("us-east-1");
+        assert_eq!(
+            e["request"]["validationData"],
+            serde_json::json!({"k": "v"})
+        );
+        assert_eq!(
+            e["request"]["clientMetadata"],
+            serde_json::json!({"k": "v"})
+        );
+        let e =
+            with_validation_data(TriggerEvent::new(&pool(false), "X"), None).to_json("us-east-1");
         assert_eq!(e["request"], serde_json::json!({}));
     }
 
@@ -230,6 +236,9 @@ mod tests {
         assert_eq!(new_device_used(&pool(false), None), None);
         assert_eq!(new_device_used(&pool(true), None), Some(true));
         assert_eq!(new_device_used(&pool(true), Some("")), Some(true));
-        assert_eq!(new_device_used(&pool(true), Some("us-east-1_x")), Some(false));
+        assert_eq!(
+            new_device_used(&pool(true), Some("us-east-1_x")),
+            Some(false)
+        );
     }
 }

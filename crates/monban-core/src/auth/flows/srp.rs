@@ -104,7 +104,9 @@ pub async fn initiate(
     if user.is_none() && !prevents_existence_errors(s.client) {
         return Err(Error::user_not_found());
     }
-    let who = user.as_ref().map_or(Subject::NotFound(username), Subject::User);
+    let who = user
+        .as_ref()
+        .map_or(Subject::NotFound(username), Subject::User);
     pre_authentication(s, who, validation_data).await?;
     let device_key = params.optional("DEVICE_KEY").map(str::to_owned);
     let (parameters, secret_block) =

@@ -1,6 +1,7 @@
 //! AdminRespondToAuthChallenge: PASSWORD_VERIFIER (with or without Session),
-//! NEW_PASSWORD_REQUIRED and CUSTOM_CHALLENGE; ClientMetadata goes to the triggers.
-//! Deviations: MFA, device and USER_AUTH challenges are refused as not supported yet;
+//! NEW_PASSWORD_REQUIRED, CUSTOM_CHALLENGE and the MFA challenges (SMS_MFA, EMAIL_OTP,
+//! SOFTWARE_TOKEN_MFA, SELECT_MFA_TYPE, MFA_SETUP); ClientMetadata goes to the triggers.
+//! Deviations: device and USER_AUTH challenges are refused as not supported yet;
 //! AnalyticsMetadata and ContextData are accepted and ignored.
 
 use monban_wire::idp::{AdminRespondToAuthChallengeRequest, AdminRespondToAuthChallengeResponse};

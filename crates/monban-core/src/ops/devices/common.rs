@@ -67,7 +67,13 @@ pub(super) async fn update_status(
         return Ok(());
     };
     cx.store
-        .set_device_status(&user.pool_id, &user.sub, &device.device_key, status, cx.now_ms())
+        .set_device_status(
+            &user.pool_id,
+            &user.sub,
+            &device.device_key,
+            status,
+            cx.now_ms(),
+        )
         .await
         .map_err(not_found_is_device)
 }

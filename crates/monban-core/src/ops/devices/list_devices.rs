@@ -12,13 +12,8 @@ pub async fn list_devices(
     req: ListDevicesRequest,
 ) -> Result<ListDevicesResponse, Error> {
     let access = token_user(cx, Some(&req.access_token)).await?;
-    let (devices, pagination_token) = list(
-        cx,
-        &access.user,
-        req.limit,
-        req.pagination_token.as_deref(),
-    )
-    .await?;
+    let (devices, pagination_token) =
+        list(cx, &access.user, req.limit, req.pagination_token.as_deref()).await?;
     Ok(ListDevicesResponse {
         devices: Some(devices),
         pagination_token,

@@ -48,3 +48,6 @@ pub use unlink_developer_identity::unlink_developer_identity;
 pub use unlink_identity::unlink_identity;
 pub use untag_resource::untag_resource;
 pub use update_identity_pool::update_identity_pool;
+
+mod get_credentials_for_identity;
+pub use get_credentials_for_identity::get_credentials_for_identity;

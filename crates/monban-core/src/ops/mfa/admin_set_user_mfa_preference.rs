@@ -25,9 +25,13 @@ pub async fn admin_set_user_mfa_preference(
         req.software_token_mfa_settings.as_ref(),
         req.email_mfa_settings.as_ref(),
     );
-    modify_user(cx, &pool, Target::Name(&req.username), KeyWrite::Update, |user| {
-        apply_preference(user, &settings)
-    })
+    modify_user(
+        cx,
+        &pool,
+        Target::Name(&req.username),
+        KeyWrite::Update,
+        |user| apply_preference(user, &settings),
+    )
     .await?;
     Ok(AdminSetUserMFAPreferenceResponse {})
 }

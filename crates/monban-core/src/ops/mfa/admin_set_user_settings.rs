@@ -16,10 +16,16 @@ pub async fn admin_set_user_settings(
 ) -> Result<AdminSetUserSettingsResponse, Error> {
     let pool = load_pool(cx, &req.user_pool_id).await?;
     let options = legacy_options(&req.mfa_options)?;
-    modify_user(cx, &pool, Target::Name(&req.username), KeyWrite::Update, |user| {
-        apply_options(user, options.clone());
-        Ok(())
-    })
+    modify_user(
+        cx,
+        &pool,
+        Target::Name(&req.username),
+        KeyWrite::Update,
+        |user| {
+            apply_options(user, options.clone());
+            Ok(())
+        },
+    )
     .await?;
     Ok(AdminSetUserSettingsResponse {})
 }

@@ -28,9 +28,13 @@ pub async fn set_user_mfa_preference(
         req.email_mfa_settings.as_ref(),
     );
     let pool = &access.pool;
-    modify_user(cx, pool, Target::Sub(&access.user.sub), KeyWrite::Update, |user| {
-        apply_preference(user, &settings)
-    })
+    modify_user(
+        cx,
+        pool,
+        Target::Sub(&access.user.sub),
+        KeyWrite::Update,
+        |user| apply_preference(user, &settings),
+    )
     .await?;
     Ok(SetUserMFAPreferenceResponse {})
 }

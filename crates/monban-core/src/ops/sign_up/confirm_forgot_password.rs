@@ -64,6 +64,13 @@ pub async fn confirm_forgot_password(
     })
     .await?;
     let call = CallContext::new(Some(&client.client_id), req.client_metadata.as_ref());
-    post_confirmation(cx, &pool, ConfirmationSource::ConfirmForgotPassword, &user, call).await?;
+    post_confirmation(
+        cx,
+        &pool,
+        ConfirmationSource::ConfirmForgotPassword,
+        &user,
+        call,
+    )
+    .await?;
     Ok(ConfirmForgotPasswordResponse {})
 }

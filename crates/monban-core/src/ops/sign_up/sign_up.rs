@@ -4,10 +4,11 @@
 //! one the user stays unconfirmed and no code is sent, as in Cognito. The PreSignUp
 //! trigger (with ValidationData and ClientMetadata) may refuse the user or auto-confirm /
 //! auto-verify it; an auto-confirmed user gets no code and PostConfirmation_ConfirmSignUp
-//! runs; the code message runs CustomMessage_SignUp / CustomEmailSender_SignUp.
-//! Deviations: a code that only an SMS could carry is refused (`CodeDeliveryFailureException`, before the
-//! user is created) since monban sends no SMS; passwordless sign-up (no Password) is
-//! accepted only in pools whose sign-in policy allows a factor other than PASSWORD.
+//! runs; the code message runs CustomMessage_SignUp / CustomEmailSender_SignUp (a code for
+//! a phone number goes to CustomSMSSender_SignUp). Deviations: a code that only an SMS
+//! could carry is refused without a CustomSMSSender (`CodeDeliveryFailureException`,
+//! before the user is created); passwordless sign-up (no Password) is accepted only in
+//! pools whose sign-in policy allows a factor other than PASSWORD.
 
 use monban_wire::idp::{AuthFactorType, SignUpRequest, SignUpResponse, UserStatusType};
 
@@ -17,8 +18,8 @@ use crate::entities::UserPool;
 use crate::error::Error;
 use crate::pool_config::check_writable;
 use crate::triggers::{
-    post_confirmation, pre_sign_up, CallContext, ConfirmationSource, MessageSource,
-    MessageTrigger, SignUpSource,
+    post_confirmation, pre_sign_up, CallContext, ConfirmationSource, MessageSource, MessageTrigger,
+    SignUpSource, Trigger,
 };
 use crate::users::{
     check_required, insert_new_user, new_user, validate_writes, AttributeWrite, Credentials,
@@ -72,15 +73,24 @@ pub async fn sign_up(
     };
     let call = CallContext::new(Some(&client.client_id), req.client_metadata.as_ref());
     let validation_data = req.validation_data.as_deref();
-    let outcome = pre_sign_up(cx, &pool, SignUpSource::SignUp, &user, validation_data, call).await?;
+    let outcome = pre_sign_up(
+        cx,
+        &pool,
+        SignUpSource::SignUp,
+        &user,
+        validation_data,
+        call,
+    )
+    .await?;
     let verified_alias = outcome.apply(&pool, &mut user)?;
     let confirmed = outcome.auto_confirm_user;
     let destination = sign_up_destination(&pool, &user)
         .filter(|_| !confirmed)
         .map(|d| (d.attribute.to_owned(), d.value.to_owned()));
+    let sms_sender = Trigger::CustomSmsSender.is_configured(&pool);
     if destination
         .as_ref()
-        .is_some_and(|(attribute, _)| *attribute != "email")
+        .is_some_and(|(attribute, _)| *attribute != "email" && !sms_sender)
     {
         return Err(sms_not_supported());
     }

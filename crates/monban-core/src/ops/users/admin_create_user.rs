@@ -16,9 +16,7 @@ use crate::entities::UserPool;
 use crate::error::{Error, ErrorKind};
 use crate::password::{check_policy, generate_temporary_password};
 use crate::pool_config::{load_pool, password_policy};
-use crate::triggers::{
-    pre_sign_up, CallContext, MessageSource, MessageTrigger, SignUpSource,
-};
+use crate::triggers::{pre_sign_up, CallContext, MessageSource, MessageTrigger, SignUpSource};
 use crate::users::{
     find_user, insert_new_user, modify_user, new_user, plan_delivery, send_invitation,
     set_password, sign_in_name, user_type, validate_writes, AttributeWrite, Credentials, KeyWrite,
@@ -56,7 +54,15 @@ pub async fn admin_create_user(
     )?;
     let call = CallContext::new(None, req.client_metadata.as_ref());
     let validation_data = req.validation_data.as_deref();
-    pre_sign_up(cx, &pool, SignUpSource::AdminCreateUser, &user, validation_data, call).await?;
+    pre_sign_up(
+        cx,
+        &pool,
+        SignUpSource::AdminCreateUser,
+        &user,
+        validation_data,
+        call,
+    )
+    .await?;
     // Checked before the user exists: a refused medium must not leave a user behind.
     let delivery = match req.message_action {
         Some(MessageActionType::Suppress) => None,
@@ -87,7 +93,16 @@ pub async fn admin_create_user(
             source: MessageSource::AdminCreateUser,
             call,
         };
-        send_invitation(cx, &pool, &user, &sign_in_name, &password, &delivery, trigger).await?;
+        send_invitation(
+            cx,
+            &pool,
+            &user,
+            &sign_in_name,
+            &password,
+            &delivery,
+            trigger,
+        )
+        .await?;
     }
     Ok(AdminCreateUserResponse {
         user: Some(user_type(&user)),

@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod integration {
-    #[path = "support.rs"]
+    #[path = "../integration/support.rs"]
     pub mod support;
-    #[path = "mfa.rs"]
-    mod mfa;
+    #[path = "../integration/triggers.rs"]
+    mod triggers;
 }
