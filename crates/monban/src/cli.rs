@@ -235,6 +235,8 @@ impl SettingsArgs {
             trigger_arn_urls: None,
             trigger_arn_url_template: None,
             sms_webhook_url: None,
+            // Identity pools' OpenID Connect providers are set in the file only.
+            oidc_providers: None,
         }
     }
 }

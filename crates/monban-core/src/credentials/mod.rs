@@ -103,7 +103,7 @@ impl TemporaryCredentials {
     }
 }
 
-/// Whole seconds of `duration`, as STS's `DurationSeconds` and the minted lifetime take it.
+/// `duration` in milliseconds, saturating (a lifetime too long for `i64` never expires).
 fn duration_ms(duration: Duration) -> i64 {
     i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
 }

@@ -275,8 +275,9 @@ async fn dev_mode_accepts_any_key_but_not_no_signature() {
     let mut h = harness();
     h.app.dev = true;
     h.app.admin_keys.clear();
-    let target = format!("{IDENTITY}.ListIdentityPools");
-    let body = r#"{"MaxResults":10}"#;
+    // An operation no engineer has written: dispatch answers it.
+    let target = format!("{IDP}.DescribeRiskConfiguration");
+    let body = r#"{"UserPoolId":"us-east-1_AbC123"}"#;
     let stranger = AdminKey {
         access_key_id: "AKIDANY".to_owned(),
         secret_access_key: "anything".to_owned(),
@@ -302,12 +303,12 @@ async fn dev_mode_accepts_any_key_but_not_no_signature() {
 #[tokio::test]
 async fn known_operations_without_an_implementation_say_so() {
     let h = harness();
-    let target = format!("{IDENTITY}.ListIdentityPools");
+    let target = format!("{IDP}.DescribeRiskConfiguration");
     let request = signed_request(
         &target,
-        r#"{"MaxResults":10}"#,
+        r#"{"UserPoolId":"us-east-1_AbC123"}"#,
         &admin_key(),
-        "cognito-identity",
+        "cognito-idp",
         NOW_MS,
     );
     let response = send(h.app.clone(), request).await;
@@ -317,7 +318,10 @@ async fn known_operations_without_an_implementation_say_so() {
         "OperationNotEnabledException",
     )
     .await;
-    assert_eq!(message, "monban does not implement ListIdentityPools yet.");
+    assert_eq!(
+        message,
+        "monban does not implement DescribeRiskConfiguration yet."
+    );
 }
 
 const AUTH_ERRORS: [&str; 5] = [

@@ -95,7 +95,8 @@ fn urls_pass_through_and_arns_are_mapped() {
 
 #[tokio::test]
 async fn posts_the_signed_event_and_returns_the_answer() {
-    let seen: Arc<Mutex<Option<(HeaderMap, Vec<u8>)>>> = Arc::default();
+    type Seen = Option<(HeaderMap, Vec<u8>)>;
+    let seen: Arc<Mutex<Seen>> = Arc::default();
     let record = seen.clone();
     let base = serve(Router::new().route(
         "/hook",

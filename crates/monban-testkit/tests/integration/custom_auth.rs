@@ -560,8 +560,8 @@ async fn secret_question_fails_after_three_wrong_answers() {
         );
         let last_define = events(receiver.calls())
             .into_iter()
-            .filter(|(t, _)| t == "DefineAuthChallenge")
-            .last()
+            .rev()
+            .find(|(t, _)| t == "DefineAuthChallenge")
             .expect("a Define call")
             .1;
         let miss = entry("CUSTOM_CHALLENGE", false, Some("SECRET_QUESTION"));

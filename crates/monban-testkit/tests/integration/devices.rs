@@ -1164,3 +1164,77 @@ async fn a_remembered_device_stands_in_for_mfa() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_password_answer_can_be_retried_without_a_forgotten_device_key() {
+    each_backend(|app| async move {
+        let f = Fixture::new(&app, always_remember()).await;
+        let (device, access) = f.remembered_device().await;
+        app.unsigned_idp()
+            .forget_device()
+            .access_token(&access)
+            .device_key(&device.key)
+            .send()
+            .await
+            .expect("ForgetDevice");
+
+        // What amazon-cognito-identity-js does with its cached (now forgotten) key.
+        let srp = SrpClient::new();
+        let started = app
+            .unsigned_idp()
+            .initiate_auth()
+            .client_id(&f.client)
+            .auth_flow(AuthFlowType::UserSrpAuth)
+            .auth_parameters("USERNAME", &f.username)
+            .auth_parameters("SRP_A", srp.srp_a())
+            .auth_parameters("DEVICE_KEY", &device.key)
+            .send()
+            .await
+            .expect("USER_SRP_AUTH");
+        let p = started.challenge_parameters().unwrap();
+        let timestamp = render_timestamp(app.clock().now_ms());
+        let signature = srp.signature(
+            &ServerChallenge {
+                pool_id: &f.pool,
+                user_id_for_srp: &p["USER_ID_FOR_SRP"],
+                salt_hex: &p["SALT"],
+                srp_b_hex: &p["SRP_B"],
+                secret_block: &p["SECRET_BLOCK"],
+            },
+            PASSWORD,
+            &timestamp,
+        );
+        let mut answer = vec![
+            ("USERNAME", p["USER_ID_FOR_SRP"].as_str()),
+            ("PASSWORD_CLAIM_SECRET_BLOCK", p["SECRET_BLOCK"].as_str()),
+            ("PASSWORD_CLAIM_SIGNATURE", signature.as_str()),
+            ("TIMESTAMP", timestamp.as_str()),
+            ("DEVICE_KEY", device.key.as_str()),
+        ];
+        let refused = f
+            .respond(
+                ChallengeNameType::PasswordVerifier,
+                started.session(),
+                &answer,
+            )
+            .await;
+        let e = service_error(refused).assert_code("ResourceNotFoundException");
+        assert!(e.message.to_lowercase().contains("device"), "{e:?}");
+
+        // The same answer without the key: signed in, with a new device.
+        answer.pop();
+        let result = f
+            .respond(
+                ChallengeNameType::PasswordVerifier,
+                started.session(),
+                &answer,
+            )
+            .await
+            .expect("PASSWORD_VERIFIER retried without DEVICE_KEY")
+            .authentication_result
+            .expect("tokens");
+        let metadata = result.new_device_metadata().expect("a new device");
+        assert_ne!(metadata.device_key(), Some(device.key.as_str()));
+    })
+    .await;
+}

@@ -10,6 +10,7 @@
 mod developer;
 mod logins;
 mod management;
+mod oidc;
 mod roles;
 
 use std::collections::BTreeMap;

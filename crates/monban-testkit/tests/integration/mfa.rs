@@ -314,8 +314,8 @@ impl<'a> Fx<'a> {
             after = Some(end);
             last = page
                 .into_iter()
-                .filter(|m| m.sms.to == to && m.sms.pool_id.as_deref() == Some(&self.pool))
-                .last()
+                .rev()
+                .find(|m| m.sms.to == to && m.sms.pool_id.as_deref() == Some(&self.pool))
                 .or(last);
         }
         let message = last.expect("an SMS to the user");

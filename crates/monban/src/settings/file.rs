@@ -55,6 +55,33 @@ pub struct FileConfig {
     pub triggers: Option<TriggersFile>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sms: Option<SmsFile>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identity_pools: Option<IdentityPoolsFile>,
+}
+
+/// Identity pools: what the IAM OpenID Connect provider ARNs that pools name
+/// (`OpenIdConnectProviderARNs`) stand for, as IAM would know them:
+///
+/// ```toml
+/// [[identity_pools.oidc_providers]]
+/// arn = "arn:aws:iam::000000000000:oidc-provider/login.example.com"
+/// issuer = "https://login.example.com"
+/// audiences = ["my-client-id"]
+/// ```
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityPoolsFile {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub oidc_providers: Vec<OidcProviderFile>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OidcProviderFile {
+    pub arn: String,
+    pub issuer: String,
+    #[serde(default)]
+    pub audiences: Vec<String>,
 }
 
 /// SMS (MFA codes): `webhook_url` receives each message as JSON (`poolId`, `phoneNumber`,
@@ -232,6 +259,7 @@ impl FileConfig {
             trigger_arn_urls: triggers.arn_urls,
             trigger_arn_url_template: triggers.arn_url_template,
             sms_webhook_url: sms.webhook_url,
+            oidc_providers: self.identity_pools.map(|i| i.oidc_providers),
         }
     }
 }

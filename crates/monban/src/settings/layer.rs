@@ -80,6 +80,8 @@ pub struct Layer {
     pub trigger_arn_url_template: Option<String>,
     /// Where SMS (MFA codes) are POSTed; without it they stay in the SMS outbox.
     pub sms_webhook_url: Option<String>,
+    /// Identity pools' OpenID Connect providers (settings file only).
+    pub oidc_providers: Option<Vec<super::file::OidcProviderFile>>,
 }
 
 impl Layer {
@@ -132,6 +134,7 @@ impl Layer {
                 .trigger_arn_url_template
                 .or(lower.trigger_arn_url_template),
             sms_webhook_url: self.sms_webhook_url.or(lower.sms_webhook_url),
+            oidc_providers: self.oidc_providers.or(lower.oidc_providers),
         }
     }
 

@@ -158,6 +158,8 @@ pub struct Settings {
     pub triggers: monban_server::WebhookSettings,
     /// Where SMS are POSTed (`None`: the SMS outbox).
     pub sms_webhook_url: Option<String>,
+    /// What the OpenID Connect provider ARNs of identity pools stand for.
+    pub oidc_providers: Vec<file::OidcProviderFile>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -207,6 +209,18 @@ impl Settings {
             codes: self.codes,
             lockout: self.lockout,
             credentials: self.core_credentials(),
+            identity_pools: monban_core::identity_pools::IdentityPoolSettings {
+                oidc_providers: self
+                    .oidc_providers
+                    .iter()
+                    .map(|p| monban_core::identity_pools::OidcProviderSetting {
+                        arn: p.arn.clone(),
+                        issuer: p.issuer.clone(),
+                        audiences: p.audiences.clone(),
+                    })
+                    .collect(),
+                oidc_keys: Some(std::sync::Arc::new(monban_server::HttpOidcKeys::new())),
+            },
             ..monban_core::Settings::default()
         }
     }

@@ -2,8 +2,8 @@
 //! the database URL) replaced, so `config check` output and logs can be shared.
 
 use super::file::{
-    Argon2File, CodesFile, CredentialsFile, FileConfig, LockoutFile, LogFile, SmsFile, SmtpFile,
-    TriggersFile, FILE_VERSION,
+    Argon2File, CodesFile, CredentialsFile, FileConfig, IdentityPoolsFile, LockoutFile, LogFile,
+    SmsFile, SmtpFile, TriggersFile, FILE_VERSION,
 };
 use super::{AdminKeySetting, Settings};
 
@@ -132,6 +132,9 @@ pub fn to_toml(settings: &Settings) -> anyhow::Result<String> {
         }),
         sms: Some(SmsFile {
             webhook_url: settings.sms_webhook_url.as_deref().map(webhook_url),
+        }),
+        identity_pools: (!settings.oidc_providers.is_empty()).then(|| IdentityPoolsFile {
+            oidc_providers: settings.oidc_providers.clone(),
         }),
     };
     Ok(toml::to_string(&file)?)

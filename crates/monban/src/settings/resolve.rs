@@ -47,6 +47,7 @@ pub fn resolve(layer: Layer, config_file: Option<PathBuf>) -> anyhow::Result<Set
     {
         problems.push(format!("sms.webhook_url {url:?}: not an http(s) URL"));
     }
+    let oidc_providers = resolve_oidc_providers(&layer, &mut problems);
     let credentials = resolve_credentials(
         &layer,
         layer.region.as_deref().unwrap_or(DEFAULT_REGION),
@@ -176,7 +177,32 @@ pub fn resolve(layer: Layer, config_file: Option<PathBuf>) -> anyhow::Result<Set
         credentials,
         triggers,
         sms_webhook_url,
+        oidc_providers,
     })
+}
+
+/// Identity pools' OpenID Connect providers: IAM provider ARNs, http(s) issuers.
+fn resolve_oidc_providers(
+    layer: &Layer,
+    problems: &mut Vec<String>,
+) -> Vec<super::file::OidcProviderFile> {
+    let providers = layer.oidc_providers.clone().unwrap_or_default();
+    for p in &providers {
+        if monban_core::identity_pools::oidc_provider_name(&p.arn).is_none() {
+            problems.push(format!(
+                "identity_pools.oidc_providers arn {:?}: not an IAM OpenID Connect provider ARN \
+                 (arn:aws:iam::<account>:oidc-provider/<host/path>)",
+                p.arn
+            ));
+        }
+        if !p.issuer.starts_with("http://") && !p.issuer.starts_with("https://") {
+            problems.push(format!(
+                "identity_pools.oidc_providers issuer {:?}: not an http(s) URL",
+                p.issuer
+            ));
+        }
+    }
+    providers
 }
 
 /// Trigger calls: Cognito's 5 s and no retries unless given; every mapped URL must be
@@ -571,6 +597,39 @@ mod tests {
         });
         assert!(msg.contains("smtp.host"), "{msg}");
         assert!(!msg.contains("pw\""), "{msg}");
+    }
+
+    #[test]
+    fn identity_pool_oidc_providers_come_from_the_file_and_are_checked() {
+        let text = r#"version = 1
+
+[[identity_pools.oidc_providers]]
+arn = "arn:aws:iam::000000000000:oidc-provider/login.example.com"
+issuer = "https://login.example.com"
+audiences = ["client-1"]
+"#;
+        let file = Path::new("monban.toml");
+        let s = ok(crate::settings::file::parse(text, file).unwrap());
+        assert_eq!(s.oidc_providers.len(), 1);
+        let core = s.core_settings();
+        assert_eq!(core.identity_pools.oidc_providers[0].issuer, "https://login.example.com");
+        assert_eq!(core.identity_pools.oidc_providers[0].audiences, ["client-1"]);
+        assert!(core.identity_pools.oidc_keys.is_some());
+        // `config check` shows them, and its output reads back the same.
+        let shown = crate::settings::redact::to_toml(&s).unwrap();
+        let again = ok(crate::settings::file::parse(&shown, file).unwrap());
+        assert_eq!(again.oidc_providers, s.oidc_providers);
+
+        let msg = problems(Layer {
+            oidc_providers: Some(vec![crate::settings::file::OidcProviderFile {
+                arn: "login.example.com".into(),
+                issuer: "ftp://login.example.com".into(),
+                audiences: vec![],
+            }]),
+            ..Layer::default()
+        });
+        assert!(msg.contains("not an IAM OpenID Connect provider ARN"), "{msg}");
+        assert!(msg.contains("not an http(s) URL"), "{msg}");
     }
 
     #[test]

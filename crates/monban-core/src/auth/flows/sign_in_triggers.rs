@@ -9,12 +9,11 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use super::decoy::prevents_existence_errors;
 use super::SignIn;
 use crate::entities::{AppClient, User, UserPool};
 use crate::error::Error;
 use crate::triggers::{self, string_map, Trigger, TriggerEvent};
-
-use super::decoy::prevents_existence_errors;
 
 /// Whom a sign-in trigger is about: a user of the pool, or — when the client prevents user
 /// existence errors — the name typed for a user that does not exist.

@@ -36,7 +36,7 @@ use super::outcome::{Challenge, Outcome};
 use super::params::Params;
 use super::session::validity_ms;
 use super::sign_in_triggers::{pre_authentication, Subject};
-use super::{blocking, custom, same_user, signed_in, SignIn};
+use super::{blocking, custom, device, same_user, signed_in, SignIn};
 use crate::auth::client::check_secret_hash;
 use crate::auth::hmac_sha256;
 use crate::auth::srp::{
@@ -244,6 +244,13 @@ pub async fn respond(
     if !named {
         return Err(incorrect_credentials());
     }
+    // The answer's DEVICE_KEY is the one that counts: amazon-cognito-identity-js drops a
+    // forgotten key and answers again with the same block, so an unknown key is refused
+    // before the block is used up.
+    let device_key = responses.optional("DEVICE_KEY").map(str::to_owned);
+    if let (Some(user), None) = (&user, &custom) {
+        device::presented(s, user, device_key.as_deref()).await?;
+    }
     match s
         .cx
         .store
@@ -283,7 +290,7 @@ pub async fn respond(
         // Failures are cleared by `proceed` once MFA, if any, is passed too.
         Ok(()) => match custom {
             Some(pending) => custom::password_verified(s, pending, user).await,
-            None => signed_in::proceed(s, user, now, state.device_key).await,
+            None => signed_in::proceed(s, user, now, device_key).await,
         },
         Err(SrpError::SignatureMismatch) => {
             record_failure(s.cx, s.pool, &user).await?;
