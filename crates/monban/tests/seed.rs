@@ -84,12 +84,15 @@ fn lines(out: &Output) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// A user as the test compares it: sub, username, status, password hash, groups.
+type UserRow = (String, String, UserStatusType, Option<String>, Vec<String>);
+
 #[derive(Debug, PartialEq)]
 struct State {
     pools: Vec<UserPool>,
     clients: Vec<(String, String, Option<String>)>,
     groups: Vec<Group>,
-    users: Vec<(String, String, UserStatusType, Option<String>, Vec<String>)>,
+    users: Vec<UserRow>,
 }
 
 async fn state(data_dir: &Path) -> State {

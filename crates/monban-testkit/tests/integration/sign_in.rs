@@ -876,16 +876,18 @@ async fn flows_must_be_enabled_for_the_client() {
             "InvalidParameterException",
             "ADMIN_USER_PASSWORD_AUTH flow not enabled for this client",
         );
-        // Enabled but not implemented yet: refused, never faked.
-        service_error(
-            default
-                .initiate(AuthFlowType::CustomAuth)
-                .auth_parameters("USERNAME", "erin")
-                .send()
-                .await,
-        )
-        .assert_code("InvalidParameterException")
-        .assert_message_contains("CUSTOM_AUTH");
+        // Enabled, but the pool has no challenge functions (custom_auth.rs runs the flow).
+        assert_error(
+            service_error(
+                default
+                    .initiate(AuthFlowType::CustomAuth)
+                    .auth_parameters("USERNAME", "erin")
+                    .send()
+                    .await,
+            ),
+            "InvalidParameterException",
+            "Custom auth lambda trigger is not configured for the user pool.",
+        );
 
         let password_only = App::new(
             &app,

@@ -435,6 +435,47 @@ mod tests {
     }
 
     #[test]
+    fn triggers_default_to_cognitos_timeout_and_map_arns() {
+        let t = ok(Layer::default()).triggers;
+        assert_eq!(t.timeout, std::time::Duration::from_secs(5));
+        assert_eq!(t.retries, 0);
+        assert!(t.arn_urls.is_empty() && t.arn_url_template.is_none());
+
+        let file = crate::settings::file::parse(
+            "version = 1\n[triggers]\ntimeout_ms = 1500\nretries = 2\n\
+             [triggers.arn_urls]\n\"arn:aws:lambda:us-east-1:1:function:f\" = \"https://h.example/f\"\n",
+            std::path::Path::new("t.toml"),
+        )
+        .unwrap();
+        let env = Layer::from_env(vec![(
+            "MONBAN_TRIGGER_ARN_URL_TEMPLATE".to_owned(),
+            "http://127.0.0.1:3001/{name}".to_owned(),
+        )])
+        .unwrap();
+        let t = ok(env.over(file)).triggers;
+        assert_eq!(t.timeout, std::time::Duration::from_millis(1500));
+        assert_eq!(t.retries, 2);
+        assert_eq!(
+            t.arn_urls["arn:aws:lambda:us-east-1:1:function:f"],
+            "https://h.example/f"
+        );
+        assert_eq!(t.arn_url_template.as_deref(), Some("http://127.0.0.1:3001/{name}"));
+
+        let bad = problems(Layer {
+            trigger_timeout_ms: Some(0),
+            trigger_arn_urls: Some([("arn:x".to_owned(), "ftp://h".to_owned())].into()),
+            ..Layer::default()
+        });
+        assert!(bad.contains("triggers.timeout_ms"), "{bad}");
+        assert!(bad.contains("triggers.arn_urls"), "{bad}");
+        assert!(Layer::from_env(vec![(
+            "MONBAN_TRIGGER_ARN_URLS".to_owned(),
+            "no-equals-sign".to_owned()
+        )])
+        .is_err());
+    }
+
+    #[test]
     fn credentials_are_minted_by_monban_for_an_hour_by_default() {
         let s = ok(Layer::default());
         assert_eq!(
