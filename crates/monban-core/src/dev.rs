@@ -44,12 +44,10 @@ impl OffsetClock {
         let mut current = self.offset_ms();
         loop {
             let next = current.saturating_add(by_ms);
-            match self.offset_ms.compare_exchange(
-                current,
-                next,
-                Ordering::SeqCst,
-                Ordering::SeqCst,
-            ) {
+            match self
+                .offset_ms
+                .compare_exchange(current, next, Ordering::SeqCst, Ordering::SeqCst)
+            {
                 Ok(_) => return next,
                 Err(actual) => current = actual,
             }

@@ -44,7 +44,9 @@ impl DevParts {
         Self {
             controls: DevControls {
                 clock,
-                rng: options.random_seed.map(|seed| Arc::new(SeededRng::new(seed))),
+                rng: options
+                    .random_seed
+                    .map(|seed| Arc::new(SeededRng::new(seed))),
             },
             mailer,
         }

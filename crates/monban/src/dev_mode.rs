@@ -4,8 +4,9 @@
 
 use std::sync::Arc;
 
-use monban_core::dev::{OffsetClock, OutboxCopyMailer, SeededRng};
+use monban_core::dev::{OffsetClock, OutboxCopyMailer, OutboxCopySms, SeededRng};
 use monban_core::mail::{Mailer, OutboxMailer};
+use monban_core::sms::{OutboxSms, SmsSender};
 use monban_core::store::Store;
 use monban_core::{Clock, Rng, SystemClock, SystemRng};
 use monban_server::{App, DevControls};
@@ -29,7 +30,9 @@ pub fn runtime(settings: &Settings) -> Runtime {
         };
     }
     let clock = Arc::new(OffsetClock::new(Arc::new(SystemClock)));
-    let seeded = settings.random_seed.map(|seed| Arc::new(SeededRng::new(seed)));
+    let seeded = settings
+        .random_seed
+        .map(|seed| Arc::new(SeededRng::new(seed)));
     let rng: Arc<dyn Rng> = match &seeded {
         Some(seeded) => seeded.clone(),
         None => Arc::new(SystemRng),
@@ -37,10 +40,7 @@ pub fn runtime(settings: &Settings) -> Runtime {
     Runtime {
         clock: clock.clone(),
         rng,
-        controls: Some(DevControls {
-            clock,
-            rng: seeded,
-        }),
+        controls: Some(DevControls { clock, rng: seeded }),
     }
 }
 
@@ -64,6 +64,25 @@ pub fn keep_copies(
     })
 }
 
+/// The same for text messages: `sender` (the SMS webhook), with copies in development mode.
+pub fn keep_sms_copies(
+    settings: &Settings,
+    sender: Arc<dyn SmsSender>,
+    store: &Arc<dyn Store>,
+    clock: &Arc<dyn Clock>,
+) -> Arc<dyn SmsSender> {
+    if !settings.dev {
+        return sender;
+    }
+    Arc::new(OutboxCopySms {
+        inner: sender,
+        outbox: OutboxSms {
+            store: store.clone(),
+            clock: clock.clone(),
+        },
+    })
+}
+
 /// The router: with the test-support API in development mode.
 pub fn router(app: App, controls: Option<DevControls>) -> axum::Router {
     match controls {
@@ -80,10 +99,14 @@ pub fn banner(settings: &Settings) -> String {
         format!("Test-support API: {}/_monban/", settings.public_url),
     ];
     if settings.ephemeral {
-        lines.push("Ephemeral: the database is in memory and is gone when the server stops.".to_owned());
+        lines.push(
+            "Ephemeral: the database is in memory and is gone when the server stops.".to_owned(),
+        );
     }
     if let Some(seed) = settings.random_seed {
-        lines.push(format!("Random seed {seed}: ids, codes and tokens are predictable."));
+        lines.push(format!(
+            "Random seed {seed}: ids, codes and tokens are predictable."
+        ));
     }
     let width = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
     let rule = "!".repeat(width + 8);
@@ -153,7 +176,10 @@ mod tests {
             ..Layer::default()
         }));
         assert!(banner.contains("NOT FOR PRODUCTION"), "{banner}");
-        assert!(banner.contains("http://127.0.0.1:9876/_monban/"), "{banner}");
+        assert!(
+            banner.contains("http://127.0.0.1:9876/_monban/"),
+            "{banner}"
+        );
         assert!(banner.contains("in memory"), "{banner}");
         assert!(banner.contains("Random seed 3"), "{banner}");
         let widths: Vec<usize> = banner.lines().map(|l| l.chars().count()).collect();

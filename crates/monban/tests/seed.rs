@@ -104,11 +104,7 @@ async fn state(data_dir: &Path) -> State {
     let mut users = Vec::new();
     for pool in &pools {
         let found: Vec<AppClient> = store.list_app_clients(&pool.id, None, 100).await.unwrap();
-        clients.extend(
-            found
-                .into_iter()
-                .map(|c| (c.client_id, c.name, c.secret)),
-        );
+        clients.extend(found.into_iter().map(|c| (c.client_id, c.name, c.secret)));
         groups.extend(store.list_groups(&pool.id, None, 100).await.unwrap());
         let found: Vec<User> = store.list_users(&pool.id, None, None, 100).await.unwrap();
         for user in found {
@@ -205,7 +201,12 @@ async fn seeding_twice_gives_the_same_state() {
         .flatten()
         .any(|a| a.name.as_deref() == Some("custom:tenant_id")));
     let secrets: Vec<bool> = s.clients.iter().map(|c| c.2.is_some()).collect();
-    assert_eq!(secrets.iter().filter(|has| **has).count(), 1, "{:?}", s.clients);
+    assert_eq!(
+        secrets.iter().filter(|has| **has).count(),
+        1,
+        "{:?}",
+        s.clients
+    );
     let admins = s.groups.iter().find(|g| g.name == "admins").unwrap();
     assert_eq!(admins.precedence, Some(1));
     assert_eq!(s.users.len(), 3);
@@ -215,7 +216,12 @@ async fn seeding_twice_gives_the_same_state() {
             .filter(|u| u.4.len() == groups_len && u.2 == status)
             .count()
     };
-    assert_eq!(status_of(2, UserStatusType::Confirmed), 1, "alice: {:?}", s.users);
+    assert_eq!(
+        status_of(2, UserStatusType::Confirmed),
+        1,
+        "alice: {:?}",
+        s.users
+    );
     assert_eq!(
         status_of(0, UserStatusType::ForceChangePassword),
         1,
@@ -225,11 +231,18 @@ async fn seeding_twice_gives_the_same_state() {
         let hash = hash.as_deref().unwrap();
         let mut matching = Vec::new();
         for password in ["Passw0rd1", "Temp0rary", "Passw0rd!"] {
-            if monban_core::password::verify_password(hash, password).await.unwrap() {
+            if monban_core::password::verify_password(hash, password)
+                .await
+                .unwrap()
+            {
                 matching.push(password);
             }
         }
-        assert_eq!(matching.len(), 1, "{username} has exactly its file's password");
+        assert_eq!(
+            matching.len(),
+            1,
+            "{username} has exactly its file's password"
+        );
     }
 
     // The text output names the same ids.
@@ -263,4 +276,14 @@ fn a_broken_seed_file_fails_with_its_name() {
     assert!(!out.status.success());
     assert!(stderr.contains("pool p"), "{stderr}");
     assert!(stderr.contains("InvalidParameterException"), "{stderr}");
+
+    // An in-memory database would be gone as soon as the command ends.
+    let out = Command::new(env!("CARGO_BIN_EXE_monban"))
+        .args(["--dev", "--ephemeral", "seed"])
+        .arg(&file)
+        .env_remove("MONBAN_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ephemeral"));
 }

@@ -109,7 +109,8 @@ pub async fn authenticate_identity(
         }
         Proof::Logins(verified) => {
             let presented: Vec<IdentityLogin> = verified.iter().map(|v| v.login.clone()).collect();
-            let identity = link_to_identity(cx, &pool, &identity, &presented, Authority::Presented).await?;
+            let identity =
+                link_to_identity(cx, &pool, &identity, &presented, Authority::Presented).await?;
             Ok(AuthenticatedIdentity {
                 pool,
                 identity,

@@ -21,11 +21,16 @@ const MAX_RULES: usize = 25;
 
 /// Checks the providers and tags of a pool's settings.
 pub fn validate_config(settings: &Settings, config: &IdentityPoolConfig) -> Result<(), Error> {
-    let providers = config.cognito_identity_providers.as_deref().unwrap_or_default();
+    let providers = config
+        .cognito_identity_providers
+        .as_deref()
+        .unwrap_or_default();
     if providers.len() > MAX_USER_POOL_PROVIDERS {
         return Err(Error::new(
             ErrorKind::LimitExceededException,
-            format!("An identity pool can have at most {MAX_USER_POOL_PROVIDERS} user pool providers."),
+            format!(
+                "An identity pool can have at most {MAX_USER_POOL_PROVIDERS} user pool providers."
+            ),
         ));
     }
     for provider in providers {
@@ -56,7 +61,9 @@ pub fn validate_config(settings: &Settings, config: &IdentityPoolConfig) -> Resu
     }
     for arn in config.saml_provider_ar_ns.iter().flatten() {
         if !(arn.starts_with("arn:") && arn.contains(":saml-provider/")) {
-            return Err(Error::invalid_parameter(format!("Invalid SamlProviderARN: {arn}")));
+            return Err(Error::invalid_parameter(format!(
+                "Invalid SamlProviderARN: {arn}"
+            )));
         }
     }
     if config.developer_provider_name.as_deref() == Some(COGNITO_IDENTITY_PROVIDER) {
@@ -88,7 +95,10 @@ pub fn describe(pool: &IdentityPool) -> IdentityPoolConfig {
 /// UpdateIdentityPool: what is not given goes back to its default, except the developer
 /// provider name (which cannot change once set) and the tags (TagResource's business).
 pub fn apply_update(pool: &mut IdentityPool, mut update: IdentityPoolConfig) -> Result<(), Error> {
-    match (&pool.config.developer_provider_name, &update.developer_provider_name) {
+    match (
+        &pool.config.developer_provider_name,
+        &update.developer_provider_name,
+    ) {
         (Some(current), Some(new)) if current != new => {
             return Err(Error::invalid_parameter(
                 "DeveloperProviderName cannot be changed once set.",
@@ -151,7 +161,8 @@ pub fn validate_roles(
 }
 
 fn check_role_arn(arn: &str) -> Result<(), Error> {
-    let ok = arn.starts_with("arn:") && arn.split(':').nth(2) == Some("iam") && arn.contains(":role/");
+    let ok =
+        arn.starts_with("arn:") && arn.split(':').nth(2) == Some("iam") && arn.contains(":role/");
     if !ok {
         return Err(Error::invalid_parameter(format!("Invalid role ARN: {arn}")));
     }

@@ -22,9 +22,13 @@ pub fn identity_pool_arn(settings: &Settings, pool_id: &str) -> String {
 pub fn pool_id_of_arn(arn: &str) -> Result<&str, Error> {
     let invalid = || Error::invalid_parameter(format!("Invalid ARN: {arn}"));
     let mut parts = arn.splitn(6, ':');
-    let (Some("arn"), Some(_partition), Some("cognito-identity"), Some(_region), Some(_account)) =
-        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let (Some("arn"), Some(_partition), Some("cognito-identity"), Some(_region), Some(_account)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
         return Err(invalid());
     };
     parts

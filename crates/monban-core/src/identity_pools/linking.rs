@@ -155,7 +155,9 @@ fn plan(
         Some(anchor) if anchor.disabled => return Err(identity_disabled(anchor)),
         Some(anchor) if anchor.is_guest() => oldest_other().unwrap_or(anchor),
         Some(anchor) => {
-            if authority == Authority::Presented && !logins.iter().any(|l| anchor.logins.contains(l)) {
+            if authority == Authority::Presented
+                && !logins.iter().any(|l| anchor.logins.contains(l))
+            {
                 return Err(logins_do_not_match());
             }
             anchor

@@ -45,7 +45,10 @@ pub enum Proof {
     Nothing,
     Logins(Vec<VerifiedLogin>),
     /// monban's own OpenID token for an identity of the pool (`cognito-identity.amazonaws.com`).
-    OpenIdToken { identity_id: String, amr: Vec<String> },
+    OpenIdToken {
+        identity_id: String,
+        amr: Vec<String>,
+    },
 }
 
 pub fn not_authorized(message: impl Into<String>) -> Error {
@@ -113,7 +116,9 @@ pub async fn verify_login(
 
 /// The message for a token whose `exp` (epoch seconds) is not after `now`.
 pub fn expired(exp: i64, now: i64) -> Error {
-    not_authorized(format!("Invalid login token. Token expired: {exp} >= {now}"))
+    not_authorized(format!(
+        "Invalid login token. Token expired: {exp} >= {now}"
+    ))
 }
 
 async fn verify_user_pool_login(
@@ -167,13 +172,11 @@ async fn verify_user_pool_login(
     })
 }
 
-async fn verify_open_id_token(
-    cx: &Cx,
-    pool: &IdentityPool,
-    token: &str,
-) -> Result<Proof, Error> {
+async fn verify_open_id_token(cx: &Cx, pool: &IdentityPool, token: &str) -> Result<Proof, Error> {
     let invalid = || not_authorized("Invalid login token. Couldn't verify signed token.");
-    let claims = verify_identity_token(cx, token).await?.ok_or_else(invalid)?;
+    let claims = verify_identity_token(cx, token)
+        .await?
+        .ok_or_else(invalid)?;
     if claims.get("aud").and_then(Value::as_str) != Some(pool.id.as_str()) {
         return Err(not_authorized(
             "Invalid login token. The token was not issued for this identity pool.",

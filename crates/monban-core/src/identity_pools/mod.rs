@@ -66,8 +66,12 @@ mod resolve;
 mod roles;
 mod settings;
 
-pub use authenticate::{authenticate_identity, unauthenticated_not_supported, AuthenticatedIdentity};
-pub use config::{apply_update, check_tag_count, describe, validate_config, validate_roles, MAX_TAGS};
+pub use authenticate::{
+    authenticate_identity, unauthenticated_not_supported, AuthenticatedIdentity,
+};
+pub use config::{
+    apply_update, check_tag_count, describe, validate_config, validate_roles, MAX_TAGS,
+};
 pub use describe::identity_description;
 pub use ids::{identity_pool_arn, new_region_uuid, pool_id_of_arn};
 pub use linking::{

@@ -27,7 +27,10 @@ pub async fn verify_oidc_login(
     token: &str,
 ) -> Result<VerifiedLogin, Error> {
     let Some(source) = cx.settings.identity_pools.oidc_keys.clone() else {
-        return Err(unreachable_provider(issuer, "no OpenID Connect key source configured"));
+        return Err(unreachable_provider(
+            issuer,
+            "no OpenID Connect key source configured",
+        ));
     };
     let keys = source
         .key_set(issuer, false)
@@ -69,7 +72,9 @@ pub async fn verify_oidc_login(
         _ => false,
     };
     if !for_us {
-        return Err(not_authorized("Invalid login token. Incorrect token audience."));
+        return Err(not_authorized(
+            "Invalid login token. Incorrect token audience.",
+        ));
     }
     let now = cx.now_ms().div_euclid(1000);
     let exp = claims.get("exp").and_then(Value::as_i64).unwrap_or(0);

@@ -22,7 +22,10 @@ pub enum LoginProvider {
         client_ids: Vec<String>,
     },
     /// ID tokens of an OpenID Connect issuer, for one of `audiences`.
-    Oidc { issuer: String, audiences: Vec<String> },
+    Oidc {
+        issuer: String,
+        audiences: Vec<String>,
+    },
     /// The pool's developer provider: only GetOpenIdTokenForDeveloperIdentity (IAM) names its
     /// users.
     Developer,
@@ -100,7 +103,11 @@ pub fn login_provider(settings: &Settings, pool: &IdentityPool, key: &str) -> Lo
             };
         }
     }
-    if let Some(app_id) = config.supported_login_providers.as_ref().and_then(|m| m.get(key)) {
+    if let Some(app_id) = config
+        .supported_login_providers
+        .as_ref()
+        .and_then(|m| m.get(key))
+    {
         if SOCIAL_OIDC_PROVIDERS.contains(&key) {
             return LoginProvider::Oidc {
                 issuer: format!("https://{key}"),
@@ -109,7 +116,12 @@ pub fn login_provider(settings: &Settings, pool: &IdentityPool, key: &str) -> Lo
         }
         return LoginProvider::Unverifiable;
     }
-    if config.saml_provider_ar_ns.iter().flatten().any(|arn| arn == key) {
+    if config
+        .saml_provider_ar_ns
+        .iter()
+        .flatten()
+        .any(|arn| arn == key)
+    {
         return LoginProvider::Unverifiable;
     }
     LoginProvider::NotConfigured
@@ -209,7 +221,10 @@ mod tests {
                 client_ids: vec!["c1".to_owned(), "c2".to_owned()],
             }
         );
-        assert_eq!(login_provider(s, &p, "login.example"), LoginProvider::Developer);
+        assert_eq!(
+            login_provider(s, &p, "login.example"),
+            LoginProvider::Developer
+        );
         assert_eq!(
             login_provider(s, &p, COGNITO_IDENTITY_PROVIDER),
             LoginProvider::CognitoIdentity
@@ -235,7 +250,10 @@ mod tests {
                 audiences: vec!["g1".to_owned(), "g2".to_owned()],
             }
         );
-        assert_eq!(login_provider(s, &p, "graph.facebook.com"), LoginProvider::Unverifiable);
+        assert_eq!(
+            login_provider(s, &p, "graph.facebook.com"),
+            LoginProvider::Unverifiable
+        );
         assert_eq!(
             login_provider(s, &p, "127.0.0.1:9876/us-east-1_Other"),
             LoginProvider::NotConfigured

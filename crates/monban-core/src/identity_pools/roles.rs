@@ -22,7 +22,9 @@ pub enum Principal<'a> {
     /// Logged in with these logins (in request order).
     LoggedIn(&'a [VerifiedLogin]),
     /// Holds monban's OpenID token from GetOpenIdTokenForDeveloperIdentity.
-    OpenIdToken { authenticated: bool },
+    OpenIdToken {
+        authenticated: bool,
+    },
 }
 
 pub fn invalid_configuration() -> Error {
@@ -57,10 +59,13 @@ pub fn resolve_role(
             .ok_or_else(invalid_configuration)
     };
     let logins = match principal {
-        Principal::Guest | Principal::OpenIdToken { authenticated: false } => {
-            return default_role(UNAUTHENTICATED)
-        }
-        Principal::OpenIdToken { authenticated: true } => return default_role(AUTHENTICATED),
+        Principal::Guest
+        | Principal::OpenIdToken {
+            authenticated: false,
+        } => return default_role(UNAUTHENTICATED),
+        Principal::OpenIdToken {
+            authenticated: true,
+        } => return default_role(AUTHENTICATED),
         Principal::LoggedIn(logins) => logins,
     };
     let mapped = logins.iter().find_map(|login| {
@@ -230,9 +235,19 @@ mod tests {
         let p = pool(None);
         assert_eq!(resolve_role(&p, Principal::Guest, None).unwrap(), UNAUTH);
         let l = login(json!({}));
-        assert_eq!(resolve_role(&p, Principal::LoggedIn(&l), None).unwrap(), AUTH);
         assert_eq!(
-            resolve_role(&p, Principal::OpenIdToken { authenticated: true }, None).unwrap(),
+            resolve_role(&p, Principal::LoggedIn(&l), None).unwrap(),
+            AUTH
+        );
+        assert_eq!(
+            resolve_role(
+                &p,
+                Principal::OpenIdToken {
+                    authenticated: true
+                },
+                None
+            )
+            .unwrap(),
             AUTH
         );
         let mut bare = pool(None);
@@ -247,30 +262,63 @@ mod tests {
     fn rules_pick_the_first_match_on_any_claim() {
         let p = pool(Some(rules(
             vec![
-                rule("custom:department", MappingRuleMatchType::Equals, "sales", "arn:r/sales"),
-                rule("cognito:groups", MappingRuleMatchType::Contains, "adm", "arn:r/admin"),
-                rule("email", MappingRuleMatchType::StartsWith, "boss@", "arn:r/boss"),
-                rule("email_verified", MappingRuleMatchType::Equals, "true", "arn:r/verified"),
+                rule(
+                    "custom:department",
+                    MappingRuleMatchType::Equals,
+                    "sales",
+                    "arn:r/sales",
+                ),
+                rule(
+                    "cognito:groups",
+                    MappingRuleMatchType::Contains,
+                    "adm",
+                    "arn:r/admin",
+                ),
+                rule(
+                    "email",
+                    MappingRuleMatchType::StartsWith,
+                    "boss@",
+                    "arn:r/boss",
+                ),
+                rule(
+                    "email_verified",
+                    MappingRuleMatchType::Equals,
+                    "true",
+                    "arn:r/verified",
+                ),
                 rule("tier", MappingRuleMatchType::NotEqual, "free", "arn:r/paid"),
             ],
             AmbiguousRoleResolutionType::Deny,
         )));
         let cases = [
-            (json!({"custom:department": "sales", "cognito:groups": ["admins"]}), "arn:r/sales"),
-            (json!({"custom:department": "ops", "cognito:groups": ["x", "sysadmins"]}), "arn:r/admin"),
+            (
+                json!({"custom:department": "sales", "cognito:groups": ["admins"]}),
+                "arn:r/sales",
+            ),
+            (
+                json!({"custom:department": "ops", "cognito:groups": ["x", "sysadmins"]}),
+                "arn:r/admin",
+            ),
             (json!({"email": "boss@example.com"}), "arn:r/boss"),
             (json!({"email_verified": true}), "arn:r/verified"),
             (json!({"tier": "gold"}), "arn:r/paid"),
         ];
         for (claims, role) in cases {
             let l = login(claims.clone());
-            assert_eq!(resolve_role(&p, Principal::LoggedIn(&l), None).unwrap(), role, "{claims}");
+            assert_eq!(
+                resolve_role(&p, Principal::LoggedIn(&l), None).unwrap(),
+                role,
+                "{claims}"
+            );
         }
         // An absent claim matches nothing, not even NotEqual.
         let l = login(json!({"tier": "free", "custom:department": "SALES"}));
         let e = resolve_role(&p, Principal::LoggedIn(&l), None).unwrap_err();
         assert_eq!(e.kind, ErrorKind::NotAuthorizedException);
-        assert_eq!(e.message, "The ambiguous role mapping rules denied this request.");
+        assert_eq!(
+            e.message,
+            "The ambiguous role mapping rules denied this request."
+        );
         // CustomRoleArn picks among the matching rules, and only those.
         let l = login(json!({"custom:department": "sales", "cognito:groups": ["admins"]}));
         assert_eq!(
@@ -288,7 +336,10 @@ mod tests {
             AmbiguousRoleResolutionType::AuthenticatedRole,
         )));
         let l = login(json!({"x": "z"}));
-        assert_eq!(resolve_role(&p, Principal::LoggedIn(&l), None).unwrap(), AUTH);
+        assert_eq!(
+            resolve_role(&p, Principal::LoggedIn(&l), None).unwrap(),
+            AUTH
+        );
     }
 
     #[test]
@@ -298,7 +349,10 @@ mod tests {
             "cognito:roles": ["arn:r/a", "arn:r/b"],
             "cognito:preferred_role": "arn:r/a",
         }));
-        assert_eq!(resolve_role(&p, Principal::LoggedIn(&l), None).unwrap(), "arn:r/a");
+        assert_eq!(
+            resolve_role(&p, Principal::LoggedIn(&l), None).unwrap(),
+            "arn:r/a"
+        );
         assert_eq!(
             resolve_role(&p, Principal::LoggedIn(&l), Some("arn:r/b")).unwrap(),
             "arn:r/b"
@@ -315,10 +369,10 @@ mod tests {
         );
         // A mapping for another provider key does not apply.
         let mut elsewhere = pool(None);
-        elsewhere
-            .data
-            .role_mappings
-            .insert("other:client".to_owned(), token(AmbiguousRoleResolutionType::Deny));
+        elsewhere.data.role_mappings.insert(
+            "other:client".to_owned(),
+            token(AmbiguousRoleResolutionType::Deny),
+        );
         assert_eq!(
             resolve_role(&elsewhere, Principal::LoggedIn(&tied), None).unwrap(),
             AUTH

@@ -35,7 +35,11 @@ pub fn verify_with_key_set(token: &str, key_set: &Value) -> ExternalToken {
         .flatten()
         .filter(|k| k.get("kid").and_then(Value::as_str) == Some(jws.kid.as_str()))
         .filter(|k| k.get("kty").and_then(Value::as_str) == Some("RSA"))
-        .filter(|k| k.get("use").and_then(Value::as_str).is_none_or(|u| u == "sig"))
+        .filter(|k| {
+            k.get("use")
+                .and_then(Value::as_str)
+                .is_none_or(|u| u == "sig")
+        })
         .find_map(rsa_components);
     let Some(key) = key else {
         return ExternalToken::UnknownKey;
@@ -79,12 +83,18 @@ mod tests {
         }
         let (head, _) = token.rsplit_once('.').unwrap();
         let forged = format!("{head}.{}", URL_SAFE_NO_PAD.encode([7u8; 256]));
-        assert_eq!(verify_with_key_set(&forged, &set), ExternalToken::BadSignature);
+        assert_eq!(
+            verify_with_key_set(&forged, &set),
+            ExternalToken::BadSignature
+        );
         assert_eq!(
             verify_with_key_set(&token, &json!({ "keys": [] })),
             ExternalToken::UnknownKey
         );
-        assert_eq!(verify_with_key_set(&token, &json!("junk")), ExternalToken::UnknownKey);
+        assert_eq!(
+            verify_with_key_set(&token, &json!("junk")),
+            ExternalToken::UnknownKey
+        );
         assert_eq!(verify_with_key_set("a.b.c", &set), ExternalToken::Malformed);
     }
 }

@@ -105,7 +105,11 @@ pub async fn verify_id_token(
 pub async fn id_token_revoked(cx: &Cx, token: &VerifiedIdToken) -> Result<bool, Error> {
     let family = async {
         match &token.origin_jti {
-            Some(family) => cx.store.token_family_revoked_at(&token.pool_id, family).await,
+            Some(family) => {
+                cx.store
+                    .token_family_revoked_at(&token.pool_id, family)
+                    .await
+            }
             None => Ok(None),
         }
     };

@@ -59,8 +59,8 @@ pub async fn verify_identity_token(
     let Ok(claims) = serde_json::from_slice::<Map<String, Value>>(&jws.payload) else {
         return Ok(None);
     };
-    let issuer_ok = claims.get("iss").and_then(Value::as_str)
-        == Some(identity_issuer(&cx.settings).as_str());
+    let issuer_ok =
+        claims.get("iss").and_then(Value::as_str) == Some(identity_issuer(&cx.settings).as_str());
     let live = claims
         .get("exp")
         .and_then(Value::as_i64)
@@ -89,7 +89,11 @@ pub fn identity_openid_configuration(settings: &Settings) -> Value {
 }
 
 async fn signing_key(cx: &Cx) -> Result<Arc<LoadedKey>, Error> {
-    if let Some(key) = cx.keys.get(RING_ENTRY).and_then(|k| k.keys.first().cloned()) {
+    if let Some(key) = cx
+        .keys
+        .get(RING_ENTRY)
+        .and_then(|k| k.keys.first().cloned())
+    {
         return Ok(key);
     }
     // RSA key generation takes tens of milliseconds: keep it off the async workers.
@@ -100,7 +104,10 @@ async fn signing_key(cx: &Cx) -> Result<Arc<LoadedKey>, Error> {
     })
     .await
     .map_err(Error::internal)??;
-    let der = cx.store.get_or_insert_secret(SECRET_NAME, &candidate).await?;
+    let der = cx
+        .store
+        .get_or_insert_secret(SECRET_NAME, &candidate)
+        .await?;
     let public = RsaKeyPair::from_pkcs8(&der)
         .map_err(|e| Error::internal(format!("identity signing key: {e}")))?
         .public_key()

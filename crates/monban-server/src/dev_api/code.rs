@@ -1,10 +1,11 @@
 //! The code in a sent message, for tests that read it back: the text the `{####}`
-//! placeholder of the pool's template became (a confirmation code, or an invitation's
-//! temporary password). Messages from a template this server does not know (a custom
+//! placeholder of the pool's template became (a confirmation or MFA code, or an
+//! invitation's temporary password). Messages from a template this server does not know (a custom
 //! message trigger's, say) fall back to the one standalone number of 6 to 8 digits.
 
 use monban_core::codes::DEFAULT_CODE_MESSAGE;
 use monban_core::entities::UserPool;
+use monban_core::mfa::{DEFAULT_EMAIL_MESSAGE, DEFAULT_SMS_MESSAGE};
 use monban_core::users::DEFAULT_INVITE_MESSAGE;
 
 const CODE: &str = "{####}";
@@ -26,8 +27,12 @@ pub fn email_templates(pool: Option<&UserPool>) -> Vec<String> {
             templates.extend(t.email_message.clone());
         }
     }
+    if let Some(mfa) = pool.and_then(|p| p.data.email_mfa.as_ref()) {
+        templates.extend(mfa.message.clone());
+    }
     templates.push(DEFAULT_CODE_MESSAGE.to_owned());
     templates.push(DEFAULT_INVITE_MESSAGE.to_owned());
+    templates.push(DEFAULT_EMAIL_MESSAGE.to_owned());
     templates
 }
 
@@ -48,6 +53,7 @@ pub fn sms_templates(pool: Option<&UserPool>) -> Vec<String> {
             templates.extend(t.sms_message.clone());
         }
     }
+    templates.push(DEFAULT_SMS_MESSAGE.to_owned());
     templates
 }
 
@@ -102,7 +108,9 @@ fn capture(tokens: &[Token<'_>], text: &str) -> Option<Option<String>> {
             // literal, or at the end of the text when nothing follows.
             let ends: Vec<usize> = match rest.first() {
                 None => vec![text.len()],
-                Some(Token::Text(literal)) => text.match_indices(literal).map(|(at, _)| at).collect(),
+                Some(Token::Text(literal)) => {
+                    text.match_indices(literal).map(|(at, _)| at).collect()
+                }
                 Some(_) => text.char_indices().map(|(at, _)| at).skip(1).collect(),
             };
             ends.into_iter().find_map(|end| {

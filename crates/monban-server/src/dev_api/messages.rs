@@ -1,6 +1,8 @@
 //! `GET /_monban/messages`: every email and text message the server sent (development mode
 //! keeps a copy of each in the database outbox), oldest first, each with the code it
-//! carried. Filters: `recipient` (case-insensitive), `pool_id`, `channel` (`email`/`sms`).
+//! carried. Filters: `recipient` (case-insensitive; a phone number's `+` may be left out,
+//! since an unencoded `+` in a query string reads as a space), `pool_id`, `channel`
+//! (`email`/`sms`).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -70,8 +72,14 @@ impl Filter {
             && self
                 .recipient
                 .as_deref()
-                .is_none_or(|r| r.eq_ignore_ascii_case(recipient))
+                .is_none_or(|r| bare(r).eq_ignore_ascii_case(bare(recipient)))
     }
+}
+
+/// An address without surrounding space or a phone number's leading `+`.
+fn bare(recipient: &str) -> &str {
+    let trimmed = recipient.trim();
+    trimmed.strip_prefix('+').unwrap_or(trimmed)
 }
 
 pub async fn list(
@@ -104,8 +112,7 @@ async fn messages(dev: &DevState, filter: &Filter) -> Result<Vec<Message>, Error
                     continue;
                 }
                 let templates = email_templates(pools.get(dev, e.pool_id.as_deref()).await?);
-                let code =
-                    find_code(&templates, &e.body).or_else(|| find_code(&[], &e.subject));
+                let code = find_code(&templates, &e.body).or_else(|| find_code(&[], &e.subject));
                 out.push(Message {
                     channel: "email",
                     id: m.id,

@@ -6,8 +6,10 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use monban_testkit::idp::types::{
-    AdminCreateUserConfigType, AuthFlowType, DeliveryMediumType, ExplicitAuthFlowsType,
-    MessageTemplateType, VerificationMessageTemplateType, VerifiedAttributeType,
+    AdminCreateUserConfigType, AuthFlowType, ChallengeNameType, DeliveryMediumType,
+    ExplicitAuthFlowsType, MessageActionType, MessageTemplateType, SmsConfigurationType,
+    SmsMfaConfigType, SmsMfaSettingsType, UserPoolMfaType, VerificationMessageTemplateType,
+    VerifiedAttributeType,
 };
 use monban_testkit::idp::Client;
 use monban_testkit::{expect_code, unique_name, DevOptions, RawRequest, RawResponse, TestApp};
@@ -149,7 +151,11 @@ async fn the_test_support_api_is_refused_outside_development_mode() {
             response.error_type().as_deref(),
             Some("ResourceNotFoundException")
         );
-        assert!(response.message().unwrap().contains("--dev"), "{}", response.text());
+        assert!(
+            response.message().unwrap().contains("--dev"),
+            "{}",
+            response.text()
+        );
     }
     // The reset did nothing.
     app.idp()
@@ -419,6 +425,100 @@ async fn messages_are_listed_with_their_codes_and_filtered() {
     confirm(&app, &other_client, &bob, &code).await;
 }
 
+#[tokio::test]
+async fn text_messages_are_listed_with_their_codes() {
+    const PHONE: &str = "+15555550199";
+    let app = dev_app().await;
+    let idp = app.idp();
+    let (pool, client) = pool_and_client(&idp).await;
+    idp.set_user_pool_mfa_config()
+        .user_pool_id(&pool)
+        .mfa_configuration(UserPoolMfaType::Optional)
+        .sms_mfa_configuration(
+            SmsMfaConfigType::builder()
+                .sms_authentication_message("{####} is your sign-in code")
+                .sms_configuration(
+                    SmsConfigurationType::builder()
+                        .sns_caller_arn("arn:aws:iam::000000000000:role/sns")
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .expect("SetUserPoolMfaConfig");
+    idp.admin_create_user()
+        .user_pool_id(&pool)
+        .username("dana")
+        .user_attributes(attr("phone_number", PHONE))
+        .user_attributes(attr("phone_number_verified", "true"))
+        .message_action(MessageActionType::Suppress)
+        .send()
+        .await
+        .expect("AdminCreateUser");
+    idp.admin_set_user_password()
+        .user_pool_id(&pool)
+        .username("dana")
+        .password(PASSWORD)
+        .permanent(true)
+        .send()
+        .await
+        .expect("AdminSetUserPassword");
+    idp.admin_set_user_mfa_preference()
+        .user_pool_id(&pool)
+        .username("dana")
+        .sms_mfa_settings(
+            SmsMfaSettingsType::builder()
+                .enabled(true)
+                .preferred_mfa(true)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("AdminSetUserMFAPreference");
+
+    let public = app.unsigned_idp();
+    let challenge = public
+        .initiate_auth()
+        .client_id(&client)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", "dana")
+        .auth_parameters("PASSWORD", PASSWORD)
+        .send()
+        .await
+        .expect("InitiateAuth");
+    assert_eq!(challenge.challenge_name, Some(ChallengeNameType::SmsMfa));
+
+    // An unencoded `+` in the query reads as a space: the filter takes the number either way.
+    for query in [
+        "?channel=sms&recipient=%2B15555550199",
+        "?recipient=+15555550199",
+    ] {
+        let texts = messages(&app, query).await;
+        assert_eq!(texts.len(), 1, "{query}: {texts:?}");
+        assert_eq!(texts[0]["channel"], "sms");
+        assert_eq!(texts[0]["recipient"], PHONE);
+        assert_eq!(texts[0]["pool_id"], pool.as_str());
+        assert_eq!(texts[0]["subject"], Value::Null);
+    }
+    assert!(messages(&app, "?channel=email").await.is_empty());
+    let text = &messages(&app, "?channel=sms").await[0];
+    let code = text["code"].as_str().expect("the code").to_owned();
+    assert_eq!(text["body"], format!("{code} is your sign-in code"));
+
+    let signed_in = public
+        .respond_to_auth_challenge()
+        .client_id(&client)
+        .challenge_name(ChallengeNameType::SmsMfa)
+        .session(challenge.session.unwrap())
+        .challenge_responses("USERNAME", "dana")
+        .challenge_responses("SMS_MFA_CODE", code)
+        .send()
+        .await
+        .expect("SMS_MFA with the listed code");
+    assert!(signed_in.authentication_result.is_some());
+}
+
 /// What a seeded server hands out for the same requests.
 async fn seeded_ids(app: &TestApp) -> (String, String, String) {
     let idp = app.idp();
@@ -447,7 +547,7 @@ async fn seeded_ids(app: &TestApp) -> (String, String, String) {
         .admin_create_user()
         .user_pool_id(&pool)
         .username("alice")
-        .message_action(monban_testkit::idp::types::MessageActionType::Suppress)
+        .message_action(MessageActionType::Suppress)
         .send()
         .await
         .unwrap()
@@ -499,7 +599,13 @@ async fn the_offset_adds_to_the_base_clock() {
     app.clock().advance(Duration::from_secs(10));
     let shown = move_clock(&app, json!({ "offset_ms": -HOUR_MS })).await;
     let expected = base + Duration::from_secs(10) - Duration::from_secs(3600);
-    let expected_ms = expected.duration_since(SystemTime::UNIX_EPOCH).unwrap().as_millis();
-    assert_eq!(shown["now_ms"].as_i64().unwrap(), i64::try_from(expected_ms).unwrap());
+    let expected_ms = expected
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    assert_eq!(
+        shown["now_ms"].as_i64().unwrap(),
+        i64::try_from(expected_ms).unwrap()
+    );
     assert_eq!(shown["offset_ms"], -HOUR_MS);
 }

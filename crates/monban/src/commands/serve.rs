@@ -65,16 +65,21 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     };
     let secrets: Arc<ServerSecrets> = Default::default();
     let sms: Arc<dyn monban_core::sms::SmsSender> = match &settings.sms_webhook_url {
-        Some(url) => Arc::new(monban_server::WebhookSms::new(
-            monban_server::SmsWebhookSettings {
-                url: url.clone(),
-                timeout: std::time::Duration::from_secs(10),
-            },
-            store.clone(),
-            clock.clone(),
-            runtime.rng.clone(),
-            secrets.clone(),
-        )),
+        Some(url) => crate::dev_mode::keep_sms_copies(
+            &settings,
+            Arc::new(monban_server::WebhookSms::new(
+                monban_server::SmsWebhookSettings {
+                    url: url.clone(),
+                    timeout: std::time::Duration::from_secs(10),
+                },
+                store.clone(),
+                clock.clone(),
+                runtime.rng.clone(),
+                secrets.clone(),
+            )),
+            &store,
+            &clock,
+        ),
         None => Arc::new(monban_core::sms::OutboxSms {
             store: store.clone(),
             clock: clock.clone(),

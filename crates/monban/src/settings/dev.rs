@@ -82,7 +82,10 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("ephemeral: only in development mode"), "{err}");
-        assert!(err.contains("random_seed: only in development mode"), "{err}");
+        assert!(
+            err.contains("random_seed: only in development mode"),
+            "{err}"
+        );
     }
 
     #[test]

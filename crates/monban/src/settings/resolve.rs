@@ -459,7 +459,10 @@ mod tests {
             t.arn_urls["arn:aws:lambda:us-east-1:1:function:f"],
             "https://h.example/f"
         );
-        assert_eq!(t.arn_url_template.as_deref(), Some("http://127.0.0.1:3001/{name}"));
+        assert_eq!(
+            t.arn_url_template.as_deref(),
+            Some("http://127.0.0.1:3001/{name}")
+        );
 
         let bad = problems(Layer {
             trigger_timeout_ms: Some(0),

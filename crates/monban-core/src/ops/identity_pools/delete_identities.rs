@@ -11,7 +11,9 @@ pub async fn delete_identities(
     _iam: &Iam,
     req: DeleteIdentitiesInput,
 ) -> Result<DeleteIdentitiesResponse, Error> {
-    cx.store.delete_identities(&req.identity_ids_to_delete).await?;
+    cx.store
+        .delete_identities(&req.identity_ids_to_delete)
+        .await?;
     Ok(DeleteIdentitiesResponse {
         unprocessed_identity_ids: Some(Vec::new()),
     })

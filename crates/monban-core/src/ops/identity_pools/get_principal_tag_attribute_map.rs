@@ -1,7 +1,9 @@
 //! GetPrincipalTagAttributeMap: what SetPrincipalTagAttributeMap stored for the provider
 //! (nothing set: `UseDefaults` false and no tags).
 
-use monban_wire::identity::{GetPrincipalTagAttributeMapInput, GetPrincipalTagAttributeMapResponse};
+use monban_wire::identity::{
+    GetPrincipalTagAttributeMapInput, GetPrincipalTagAttributeMapResponse,
+};
 
 use crate::error::Error;
 use crate::identity_pools::load_identity_pool;

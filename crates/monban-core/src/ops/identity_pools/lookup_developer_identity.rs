@@ -17,7 +17,11 @@ pub async fn lookup_developer_identity(
     req: LookupDeveloperIdentityInput,
 ) -> Result<LookupDeveloperIdentityResponse, Error> {
     let pool = load_identity_pool(cx, &req.identity_pool_id).await?;
-    let developer = pool.config.developer_provider_name.clone().unwrap_or_default();
+    let developer = pool
+        .config
+        .developer_provider_name
+        .clone()
+        .unwrap_or_default();
     let identity = match (&req.developer_user_identifier, &req.identity_id) {
         (None, None) => {
             return Err(Error::invalid_parameter(
@@ -34,7 +38,10 @@ pub async fn lookup_developer_identity(
                         "DeveloperUserIdentifier '{user}' not found."
                     ))
                 })?;
-            if identity_id.as_ref().is_some_and(|id| *id != owner.identity_id) {
+            if identity_id
+                .as_ref()
+                .is_some_and(|id| *id != owner.identity_id)
+            {
                 return Err(Error::new(
                     ErrorKind::ResourceConflictException,
                     "The DeveloperUserIdentifier is not linked to that IdentityId.",

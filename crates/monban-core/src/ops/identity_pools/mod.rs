@@ -1,13 +1,14 @@
 //! Identity pool operations (`cognito-identity`): pools, their roles and tags (IAM),
 //! identities and developer-authenticated identities (IAM), and the public credential
-//! vending operations (GetId, GetOpenIdToken, UnlinkIdentity). Shared logic is in
-//! `crate::identity_pools`.
+//! vending operations (GetId, GetOpenIdToken, GetCredentialsForIdentity, UnlinkIdentity).
+//! Shared logic is in `crate::identity_pools`.
 
 mod create_identity_pool;
 mod delete_identities;
 mod delete_identity_pool;
 mod describe_identity;
 mod describe_identity_pool;
+mod get_credentials_for_identity;
 mod get_id;
 mod get_identity_pool_roles;
 mod get_open_id_token;
@@ -31,6 +32,7 @@ pub use delete_identities::delete_identities;
 pub use delete_identity_pool::delete_identity_pool;
 pub use describe_identity::describe_identity;
 pub use describe_identity_pool::describe_identity_pool;
+pub use get_credentials_for_identity::get_credentials_for_identity;
 pub use get_id::get_id;
 pub use get_identity_pool_roles::get_identity_pool_roles;
 pub use get_open_id_token::get_open_id_token;
@@ -48,6 +50,3 @@ pub use unlink_developer_identity::unlink_developer_identity;
 pub use unlink_identity::unlink_identity;
 pub use untag_resource::untag_resource;
 pub use update_identity_pool::update_identity_pool;
-
-mod get_credentials_for_identity;
-pub use get_credentials_for_identity::get_credentials_for_identity;

@@ -1,7 +1,9 @@
 //! SetPrincipalTagAttributeMap: stored and returned as given. Deviation: monban's
 //! credentials carry no session tags, so the map has no effect yet.
 
-use monban_wire::identity::{SetPrincipalTagAttributeMapInput, SetPrincipalTagAttributeMapResponse};
+use monban_wire::identity::{
+    SetPrincipalTagAttributeMapInput, SetPrincipalTagAttributeMapResponse,
+};
 
 use crate::entities::PrincipalTagMap;
 use crate::error::Error;

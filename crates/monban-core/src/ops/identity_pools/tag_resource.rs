@@ -13,7 +13,10 @@ pub async fn tag_resource(
 ) -> Result<TagResourceResponse, Error> {
     let pool_id = pool_id_of_arn(&req.resource_arn)?;
     modify_identity_pool(cx, pool_id, |pool| {
-        let tags = pool.config.identity_pool_tags.get_or_insert_with(Default::default);
+        let tags = pool
+            .config
+            .identity_pool_tags
+            .get_or_insert_with(Default::default);
         tags.extend(req.tags.clone());
         check_tag_count(tags.len())
     })

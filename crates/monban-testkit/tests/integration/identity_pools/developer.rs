@@ -2,8 +2,8 @@
 //! `cognito-identity.amazonaws.com` login, LookupDeveloperIdentity,
 //! MergeDeveloperIdentities and UnlinkDeveloperIdentity.
 
-use monban_core::identity_pools::COGNITO_IDENTITY_PROVIDER;
 use monban_core::error::ErrorKind;
+use monban_core::identity_pools::COGNITO_IDENTITY_PROVIDER;
 use monban_testkit::{each_backend, expect_code, TestApp};
 
 use super::{
@@ -189,7 +189,10 @@ async fn developer_users_are_linked_looked_up_merged_and_unlinked() {
             .await
             .expect("LookupDeveloperIdentity");
         assert_eq!(by_user.identity_id(), Some(ivy.as_str()));
-        assert_eq!(by_user.developer_user_identifier_list(), ["ivy-dev".to_owned()]);
+        assert_eq!(
+            by_user.developer_user_identifier_list(),
+            ["ivy-dev".to_owned()]
+        );
         expect_code(
             admin
                 .lookup_developer_identity()
@@ -210,7 +213,11 @@ async fn developer_users_are_linked_looked_up_merged_and_unlinked() {
             "ResourceNotFoundException",
         );
         expect_code(
-            admin.lookup_developer_identity().identity_pool_id(&pool).send().await,
+            admin
+                .lookup_developer_identity()
+                .identity_pool_id(&pool)
+                .send()
+                .await,
             "InvalidParameterException",
         );
 
@@ -237,7 +244,10 @@ async fn developer_users_are_linked_looked_up_merged_and_unlinked() {
             .send()
             .await
             .expect("LookupDeveloperIdentity");
-        assert_eq!(first.developer_user_identifier_list(), ["ivy-dev".to_owned()]);
+        assert_eq!(
+            first.developer_user_identifier_list(),
+            ["ivy-dev".to_owned()]
+        );
         let second = admin
             .lookup_developer_identity()
             .identity_pool_id(&pool)

@@ -219,7 +219,10 @@ async fn guests_that_log_in_keep_their_identity_or_join_the_login_s() {
             .await
             .expect("GetOpenIdToken");
         assert_eq!(out.identity_id(), Some(bob_guest.as_str()));
-        assert_eq!(get_id(&app, &pool, &up.provider, &bob_token).await, bob_guest);
+        assert_eq!(
+            get_id(&app, &pool, &up.provider, &bob_token).await,
+            bob_guest
+        );
 
         // A user who has an identity already: the guest is merged into it.
         let (alice_token, _) = sign_in(&app, &up.client, "alice").await;
@@ -228,7 +231,10 @@ async fn guests_that_log_in_keep_their_identity_or_join_the_login_s() {
         let resolved = resolve(&app, &alice_guest, &[(&up.provider, &alice_token)], None)
             .await
             .expect("resolve");
-        assert_eq!(resolved.identity_id, alice, "the answer names the surviving identity");
+        assert_eq!(
+            resolved.identity_id, alice,
+            "the answer names the surviving identity"
+        );
         assert_eq!(resolved.role_arn, AUTH_ROLE);
         expect_code(
             identity(&app)
@@ -316,22 +322,62 @@ async fn bad_foreign_and_expired_login_tokens_are_refused() {
         let (head, rest) = id_token.split_once('.').unwrap();
         let (payload, _) = rest.split_once('.').unwrap();
         let forged = format!("{head}.{payload}.{}", "A".repeat(342));
-        let unregistered = format!("{}/us-east-1_Unknown1", app.endpoint().trim_start_matches("http://"));
+        let unregistered = format!(
+            "{}/us-east-1_Unknown1",
+            app.endpoint().trim_start_matches("http://")
+        );
 
         let cases: Vec<(&str, String, &str)> = vec![
-            (&up.provider, "not-a-jwt".into(), "Invalid login token. Not a valid OpenId Connect identity token."),
-            (&up.provider, access_token.clone(), "Invalid login token. Missing a required claim: aud"),
-            (&up.provider, wrong_client_token.clone(), "Token is not from a supported provider of this identity pool."),
-            (&up.provider, olga_token.clone(), "Invalid login token. Issuer doesn't match providerName"),
-            (&up.provider, forged, "Invalid login token. Couldn't verify signed token."),
-            (&unregistered, id_token.clone(), "Token is not from a supported provider of this identity pool."),
-            ("graph.facebook.com", "EAAB".into(), "Token is not from a supported provider of this identity pool."),
-            (COGNITO_IDENTITY_PROVIDER, id_token.clone(), "Invalid login token. Can't pass in a Cognito token."),
+            (
+                &up.provider,
+                "not-a-jwt".into(),
+                "Invalid login token. Not a valid OpenId Connect identity token.",
+            ),
+            (
+                &up.provider,
+                access_token.clone(),
+                "Invalid login token. Missing a required claim: aud",
+            ),
+            (
+                &up.provider,
+                wrong_client_token.clone(),
+                "Token is not from a supported provider of this identity pool.",
+            ),
+            (
+                &up.provider,
+                olga_token.clone(),
+                "Invalid login token. Issuer doesn't match providerName",
+            ),
+            (
+                &up.provider,
+                forged,
+                "Invalid login token. Couldn't verify signed token.",
+            ),
+            (
+                &unregistered,
+                id_token.clone(),
+                "Token is not from a supported provider of this identity pool.",
+            ),
+            (
+                "graph.facebook.com",
+                "EAAB".into(),
+                "Token is not from a supported provider of this identity pool.",
+            ),
+            (
+                COGNITO_IDENTITY_PROVIDER,
+                id_token.clone(),
+                "Invalid login token. Can't pass in a Cognito token.",
+            ),
         ];
         let public = public_identity(&app);
         for (key, token, message) in cases {
             let e = expect_code(
-                public.get_id().identity_pool_id(&pool).logins(key, &token).send().await,
+                public
+                    .get_id()
+                    .identity_pool_id(&pool)
+                    .logins(key, &token)
+                    .send()
+                    .await,
                 "NotAuthorizedException",
             );
             assert_eq!(e.message, message, "{key}");
@@ -516,7 +562,11 @@ async fn identities_are_unlinked_listed_and_deleted() {
             .expect("DeleteIdentities");
         assert!(deleted.unprocessed_identity_ids().is_empty());
         expect_code(
-            admin.describe_identity().identity_id(&gina_again).send().await,
+            admin
+                .describe_identity()
+                .identity_id(&gina_again)
+                .send()
+                .await,
             "ResourceNotFoundException",
         );
         // The login is free: a new identity again.
@@ -560,7 +610,9 @@ async fn the_basic_flow_can_be_turned_off_and_does_not_mix_with_role_mappings() 
                 .logins(&up.provider, &token)
                 .send()
         };
-        ask().await.expect("allowed while AllowClassicFlow is not set");
+        ask()
+            .await
+            .expect("allowed while AllowClassicFlow is not set");
 
         set_token_mapping(&app, &pool, &format!("{}:{}", up.provider, up.client)).await;
         let e = expect_code(ask().await, "InvalidParameterException");

@@ -39,7 +39,10 @@ async fn identity_pools_are_created_described_updated_and_deleted() {
         assert_eq!(providers[0].provider_name(), Some(up.provider.as_str()));
         assert_eq!(providers[0].client_id(), Some(up.client.as_str()));
         assert_eq!(
-            created.identity_pool_tags().and_then(|t| t.get("team")).map(String::as_str),
+            created
+                .identity_pool_tags()
+                .and_then(|t| t.get("team"))
+                .map(String::as_str),
             Some("photos")
         );
 
@@ -71,7 +74,9 @@ async fn identity_pools_are_created_described_updated_and_deleted() {
         assert!(!updated.allow_unauthenticated_identities());
         assert!(updated.cognito_identity_providers().is_empty());
         assert_eq!(updated.developer_provider_name(), Some("login.example.app"));
-        assert!(updated.identity_pool_tags().is_some_and(|t| t.contains_key("team")));
+        assert!(updated
+            .identity_pool_tags()
+            .is_some_and(|t| t.contains_key("team")));
         let e = expect_code(
             client
                 .update_identity_pool()
@@ -92,12 +97,20 @@ async fn identity_pools_are_created_described_updated_and_deleted() {
             .await
             .expect("DeleteIdentityPool");
         let e = expect_code(
-            client.describe_identity_pool().identity_pool_id(&id).send().await,
+            client
+                .describe_identity_pool()
+                .identity_pool_id(&id)
+                .send()
+                .await,
             "ResourceNotFoundException",
         );
         assert_eq!(e.message, format!("IdentityPool '{id}' not found."));
         expect_code(
-            client.delete_identity_pool().identity_pool_id(&id).send().await,
+            client
+                .delete_identity_pool()
+                .identity_pool_id(&id)
+                .send()
+                .await,
             "ResourceNotFoundException",
         );
         expect_code(
@@ -227,11 +240,7 @@ async fn identity_pools_list_by_page() {
             assert_eq!(seen.iter().filter(|s| *s == id).count(), 1, "{id} once");
         }
         expect_code(
-            client
-                .list_identity_pools()
-                .max_results(61)
-                .send()
-                .await,
+            client.list_identity_pools().max_results(61).send().await,
             "InvalidParameterException",
         );
         expect_code(
@@ -292,8 +301,14 @@ async fn roles_and_role_mappings_are_set_and_read_back() {
             .expect("GetIdentityPoolRoles");
         assert_eq!(roles.identity_pool_id(), Some(id.as_str()));
         let map = roles.roles().expect("roles");
-        assert_eq!(map.get("authenticated").map(String::as_str), Some(AUTH_ROLE));
-        assert_eq!(map.get("unauthenticated").map(String::as_str), Some(UNAUTH_ROLE));
+        assert_eq!(
+            map.get("authenticated").map(String::as_str),
+            Some(AUTH_ROLE)
+        );
+        assert_eq!(
+            map.get("unauthenticated").map(String::as_str),
+            Some(UNAUTH_ROLE)
+        );
         let mapping = roles
             .role_mappings()
             .and_then(|m| m.get(&key))
@@ -367,7 +382,9 @@ async fn roles_and_role_mappings_are_set_and_read_back() {
             .await
             .expect("GetPrincipalTagAttributeMap");
         assert_eq!(
-            got.principal_tags().and_then(|t| t.get("dept")).map(String::as_str),
+            got.principal_tags()
+                .and_then(|t| t.get("dept"))
+                .map(String::as_str),
             Some("custom:department")
         );
         assert_eq!(got.use_defaults(), Some(false));

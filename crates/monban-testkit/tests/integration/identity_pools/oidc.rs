@@ -26,7 +26,14 @@ async fn tokens_of_an_openid_connect_provider_log_in_and_map_to_roles() {
         // The provider: a user pool of another server.
         let provider_app = TestApp::start_on(backend).await;
         let up = user_pool(&provider_app).await;
-        user(&provider_app, &up, "olivia", &[("custom:department", "sales")], &[]).await;
+        user(
+            &provider_app,
+            &up,
+            "olivia",
+            &[("custom:department", "sales")],
+            &[],
+        )
+        .await;
         let issuer = format!("{}/{}", provider_app.endpoint(), up.id);
         let name = issuer.trim_start_matches("http://").to_owned();
         let arn = format!("arn:aws:iam::000000000000:oidc-provider/{name}");
@@ -114,9 +121,15 @@ async fn tokens_of_an_openid_connect_provider_log_in_and_map_to_roles() {
         let (payload, _) = rest.split_once('.').unwrap();
         let forged = format!("{head}.{payload}.{}", "A".repeat(342));
         for (bad, message) in [
-            (other_audience, "Invalid login token. Incorrect token audience."),
+            (
+                other_audience,
+                "Invalid login token. Incorrect token audience.",
+            ),
             (forged, "Invalid login token. Couldn't verify signed token."),
-            ("junk".to_owned(), "Invalid login token. Not a valid OpenId Connect identity token."),
+            (
+                "junk".to_owned(),
+                "Invalid login token. Not a valid OpenId Connect identity token.",
+            ),
         ] {
             let e = expect_code(
                 public_identity(&app)
@@ -139,7 +152,12 @@ async fn tokens_of_an_openid_connect_provider_log_in_and_map_to_roles() {
                 .await,
             "NotAuthorizedException",
         );
-        assert!(e.message.starts_with("Invalid login token. Token expired: "), "{}", e.message);
+        assert!(
+            e.message
+                .starts_with("Invalid login token. Token expired: "),
+            "{}",
+            e.message
+        );
 
         // A provider whose keys cannot be fetched: an external service failure.
         let down_pool = admin

@@ -82,8 +82,25 @@ async fn rules_on_a_custom_attribute_pick_the_role_and_deny_when_none_matches() 
     each_backend(|app| async move {
         let up = user_pool(&app).await;
         user(&app, &up, "sam", &[("custom:department", "sales")], &[]).await;
-        user(&app, &up, "erica", &[("custom:department", "engineering")], &[]).await;
-        user(&app, &up, "dana", &[("custom:department", "design"), ("email", "dana@example.com")], &[]).await;
+        user(
+            &app,
+            &up,
+            "erica",
+            &[("custom:department", "engineering")],
+            &[],
+        )
+        .await;
+        user(
+            &app,
+            &up,
+            "dana",
+            &[
+                ("custom:department", "design"),
+                ("email", "dana@example.com"),
+            ],
+            &[],
+        )
+        .await;
         let pool = identity_pool(&app, &up, false).await;
         map_roles(
             &app,
@@ -91,20 +108,43 @@ async fn rules_on_a_custom_attribute_pick_the_role_and_deny_when_none_matches() 
             &up,
             rules(
                 vec![
-                    rule("custom:department", MappingRuleMatchType::Equals, "sales", SALES),
-                    rule("custom:department", MappingRuleMatchType::StartsWith, "eng", ENGINEERING),
+                    rule(
+                        "custom:department",
+                        MappingRuleMatchType::Equals,
+                        "sales",
+                        SALES,
+                    ),
+                    rule(
+                        "custom:department",
+                        MappingRuleMatchType::StartsWith,
+                        "eng",
+                        ENGINEERING,
+                    ),
                     // Also matches sam: the first matching rule wins.
-                    rule("custom:department", MappingRuleMatchType::Contains, "a", ADMIN),
+                    rule(
+                        "custom:department",
+                        MappingRuleMatchType::Contains,
+                        "a",
+                        ADMIN,
+                    ),
                 ],
                 AmbiguousRoleResolutionType::Deny,
             ),
         )
         .await;
         assert_eq!(role_of(&app, &up, &pool, "sam", None).await.unwrap(), SALES);
-        assert_eq!(role_of(&app, &up, &pool, "erica", None).await.unwrap(), ENGINEERING);
+        assert_eq!(
+            role_of(&app, &up, &pool, "erica", None).await.unwrap(),
+            ENGINEERING
+        );
         // CustomRoleArn may pick another matching rule's role, and only such a role.
-        assert_eq!(role_of(&app, &up, &pool, "sam", Some(ADMIN)).await.unwrap(), ADMIN);
-        let e = role_of(&app, &up, &pool, "sam", Some(ENGINEERING)).await.unwrap_err();
+        assert_eq!(
+            role_of(&app, &up, &pool, "sam", Some(ADMIN)).await.unwrap(),
+            ADMIN
+        );
+        let e = role_of(&app, &up, &pool, "sam", Some(ENGINEERING))
+            .await
+            .unwrap_err();
         assert_eq!(e.kind, ErrorKind::NotAuthorizedException);
         // dana's department matches no rule: Deny.
         map_roles(
@@ -113,8 +153,18 @@ async fn rules_on_a_custom_attribute_pick_the_role_and_deny_when_none_matches() 
             &up,
             rules(
                 vec![
-                    rule("custom:department", MappingRuleMatchType::Equals, "sales", SALES),
-                    rule("custom:department", MappingRuleMatchType::NotEqual, "design", ENGINEERING),
+                    rule(
+                        "custom:department",
+                        MappingRuleMatchType::Equals,
+                        "sales",
+                        SALES,
+                    ),
+                    rule(
+                        "custom:department",
+                        MappingRuleMatchType::NotEqual,
+                        "design",
+                        ENGINEERING,
+                    ),
                 ],
                 AmbiguousRoleResolutionType::Deny,
             ),
@@ -122,32 +172,83 @@ async fn rules_on_a_custom_attribute_pick_the_role_and_deny_when_none_matches() 
         .await;
         let e = role_of(&app, &up, &pool, "dana", None).await.unwrap_err();
         assert_eq!(e.kind, ErrorKind::NotAuthorizedException);
-        assert_eq!(e.message, "The ambiguous role mapping rules denied this request.");
-        assert_eq!(role_of(&app, &up, &pool, "erica", None).await.unwrap(), ENGINEERING);
+        assert_eq!(
+            e.message,
+            "The ambiguous role mapping rules denied this request."
+        );
+        // The same through GetCredentialsForIdentity: refused for dana, credentials for erica.
+        let (dana_token, _) = sign_in(&app, &up.client, "dana").await;
+        let dana = get_id(&app, &pool, &up.provider, &dana_token).await;
+        let e = expect_code(
+            public_identity(&app)
+                .get_credentials_for_identity()
+                .identity_id(&dana)
+                .logins(&up.provider, &dana_token)
+                .send()
+                .await,
+            "NotAuthorizedException",
+        );
+        assert_eq!(
+            e.message,
+            "The ambiguous role mapping rules denied this request."
+        );
+        let (erica_token, _) = sign_in(&app, &up.client, "erica").await;
+        let erica = get_id(&app, &pool, &up.provider, &erica_token).await;
+        let out = public_identity(&app)
+            .get_credentials_for_identity()
+            .identity_id(&erica)
+            .logins(&up.provider, &erica_token)
+            .send()
+            .await
+            .expect("GetCredentialsForIdentity");
+        assert_eq!(out.identity_id(), Some(erica.as_str()));
+        let credentials = out.credentials().expect("credentials");
+        assert!(credentials.access_key_id().is_some_and(|k| !k.is_empty()));
+        assert!(credentials.session_token().is_some());
+        assert_eq!(
+            role_of(&app, &up, &pool, "erica", None).await.unwrap(),
+            ENGINEERING
+        );
         // ... or the authenticated role.
         map_roles(
             &app,
             &pool,
             &up,
             rules(
-                vec![rule("custom:department", MappingRuleMatchType::Equals, "sales", SALES)],
+                vec![rule(
+                    "custom:department",
+                    MappingRuleMatchType::Equals,
+                    "sales",
+                    SALES,
+                )],
                 AmbiguousRoleResolutionType::AuthenticatedRole,
             ),
         )
         .await;
-        assert_eq!(role_of(&app, &up, &pool, "dana", None).await.unwrap(), AUTH_ROLE);
+        assert_eq!(
+            role_of(&app, &up, &pool, "dana", None).await.unwrap(),
+            AUTH_ROLE
+        );
         // Rules may look at any claim of the ID token.
         map_roles(
             &app,
             &pool,
             &up,
             rules(
-                vec![rule("email", MappingRuleMatchType::Equals, "dana@example.com", ADMIN)],
+                vec![rule(
+                    "email",
+                    MappingRuleMatchType::Equals,
+                    "dana@example.com",
+                    ADMIN,
+                )],
                 AmbiguousRoleResolutionType::Deny,
             ),
         )
         .await;
-        assert_eq!(role_of(&app, &up, &pool, "dana", None).await.unwrap(), ADMIN);
+        assert_eq!(
+            role_of(&app, &up, &pool, "dana", None).await.unwrap(),
+            ADMIN
+        );
     })
     .await;
 }
@@ -157,26 +258,60 @@ async fn token_mappings_take_the_role_of_the_user_s_groups() {
     each_backend(|app| async move {
         let up = user_pool(&app).await;
         // Precedence 1 beats 5: admin is the preferred role.
-        user(&app, &up, "ann", &[], &[("admins", 1, Some(ADMIN)), ("staff", 5, Some(STAFF))]).await;
+        user(
+            &app,
+            &up,
+            "ann",
+            &[],
+            &[("admins", 1, Some(ADMIN)), ("staff", 5, Some(STAFF))],
+        )
+        .await;
         // Two groups of equal precedence with different roles: no preferred role.
-        user(&app, &up, "tom", &[], &[("left", 3, Some(SALES)), ("right", 3, Some(ENGINEERING))]).await;
+        user(
+            &app,
+            &up,
+            "tom",
+            &[],
+            &[("left", 3, Some(SALES)), ("right", 3, Some(ENGINEERING))],
+        )
+        .await;
         // No group with a role at all.
         user(&app, &up, "nia", &[], &[("readers", 9, None)]).await;
         let pool = identity_pool(&app, &up, false).await;
         map_roles(&app, &pool, &up, token(AmbiguousRoleResolutionType::Deny)).await;
 
         assert_eq!(role_of(&app, &up, &pool, "ann", None).await.unwrap(), ADMIN);
-        assert_eq!(role_of(&app, &up, &pool, "ann", Some(STAFF)).await.unwrap(), STAFF);
-        let e = role_of(&app, &up, &pool, "ann", Some(SALES)).await.unwrap_err();
+        assert_eq!(
+            role_of(&app, &up, &pool, "ann", Some(STAFF)).await.unwrap(),
+            STAFF
+        );
+        let e = role_of(&app, &up, &pool, "ann", Some(SALES))
+            .await
+            .unwrap_err();
         assert_eq!(e.kind, ErrorKind::NotAuthorizedException);
-        assert_eq!(role_of(&app, &up, &pool, "tom", Some(SALES)).await.unwrap(), SALES);
+        assert_eq!(
+            role_of(&app, &up, &pool, "tom", Some(SALES)).await.unwrap(),
+            SALES
+        );
         for name in ["tom", "nia"] {
             let e = role_of(&app, &up, &pool, name, None).await.unwrap_err();
             assert_eq!(e.kind, ErrorKind::NotAuthorizedException, "{name}");
-            assert_eq!(e.message, "The ambiguous role mapping rules denied this request.");
+            assert_eq!(
+                e.message,
+                "The ambiguous role mapping rules denied this request."
+            );
         }
-        map_roles(&app, &pool, &up, token(AmbiguousRoleResolutionType::AuthenticatedRole)).await;
-        assert_eq!(role_of(&app, &up, &pool, "tom", None).await.unwrap(), AUTH_ROLE);
+        map_roles(
+            &app,
+            &pool,
+            &up,
+            token(AmbiguousRoleResolutionType::AuthenticatedRole),
+        )
+        .await;
+        assert_eq!(
+            role_of(&app, &up, &pool, "tom", None).await.unwrap(),
+            AUTH_ROLE
+        );
         assert_eq!(role_of(&app, &up, &pool, "ann", None).await.unwrap(), ADMIN);
 
         // A mapping only applies to its provider and client: the other client's users get

@@ -100,9 +100,17 @@ fn page_request(mut body: Value, next_token: &Option<String>) -> Value {
 fn create_pool_body(pool: &PoolSeed) -> Value {
     let mut body = Map::new();
     body.insert("PoolName".into(), json!(pool.name));
-    put(&mut body, "UsernameAttributes", json!(pool.username_attributes));
+    put(
+        &mut body,
+        "UsernameAttributes",
+        json!(pool.username_attributes),
+    );
     put(&mut body, "AliasAttributes", json!(pool.alias_attributes));
-    put(&mut body, "AutoVerifiedAttributes", json!(pool.auto_verified_attributes));
+    put(
+        &mut body,
+        "AutoVerifiedAttributes",
+        json!(pool.auto_verified_attributes),
+    );
     if let Some(case_sensitive) = pool.username_case_sensitive {
         body.insert(
             "UsernameConfiguration".into(),
@@ -140,7 +148,10 @@ async fn pool_id(cx: &Cx, iam: &Iam, pool: &PoolSeed) -> Result<(String, bool), 
         let page = user_pools::list_user_pools(
             cx,
             iam,
-            request("ListUserPools", page_request(json!({ "MaxResults": 60 }), &next_token))?,
+            request(
+                "ListUserPools",
+                page_request(json!({ "MaxResults": 60 }), &next_token),
+            )?,
         )
         .await?;
         found.extend(
@@ -190,7 +201,10 @@ async fn client_id(
             iam,
             request(
                 "ListUserPoolClients",
-                page_request(json!({ "UserPoolId": pool_id, "MaxResults": 60 }), &next_token),
+                page_request(
+                    json!({ "UserPoolId": pool_id, "MaxResults": 60 }),
+                    &next_token,
+                ),
             )?,
         )
         .await?;
@@ -220,7 +234,11 @@ async fn client_id(
     body.insert("UserPoolId".into(), json!(pool_id));
     body.insert("ClientName".into(), json!(client.name));
     body.insert("GenerateSecret".into(), json!(client.generate_secret));
-    put(&mut body, "ExplicitAuthFlows", json!(client.explicit_auth_flows));
+    put(
+        &mut body,
+        "ExplicitAuthFlows",
+        json!(client.explicit_auth_flows),
+    );
     let created = app_clients::create_user_pool_client(
         cx,
         iam,

@@ -220,10 +220,16 @@ groups = ["admins"]
 
     #[test]
     fn mistakes_are_named() {
-        let err = parse("version = 1\n[[pools]]\nname = \"p\"\nusernme_attributes = []\n", Path::new("s.toml"))
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("usernme_attributes") && err.contains("s.toml"), "{err}");
+        let err = parse(
+            "version = 1\n[[pools]]\nname = \"p\"\nusernme_attributes = []\n",
+            Path::new("s.toml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("usernme_attributes") && err.contains("s.toml"),
+            "{err}"
+        );
         let err = parse("[[pools]]\nname = \"p\"\n", Path::new("s.toml")).unwrap_err();
         assert!(err.to_string().contains("version = 1"), "{err}");
         let err = parse("version = 2\n", Path::new("s.toml")).unwrap_err();

@@ -19,6 +19,12 @@ pub use apply::Applied;
 const SEED_CALLER: &str = "monban-seed";
 
 pub async fn run(settings: &Settings, path: &Path, json: bool) -> anyhow::Result<()> {
+    if settings.ephemeral {
+        anyhow::bail!(
+            "an ephemeral database exists only inside its `monban serve`; seed a data \
+             directory or a database URL instead"
+        );
+    }
     let file = file::load(path)?;
     let store = Arc::new(super::open_store(settings).await?);
     let runtime = crate::dev_mode::runtime(settings);
