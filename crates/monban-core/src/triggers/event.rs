@@ -14,7 +14,8 @@ pub const CLIENT_ID_NOT_APPLICABLE: &str = "CLIENT_ID_NOT_APPLICABLE";
 const AWS_SDK_VERSION: &str = "aws-sdk-unknown-unknown";
 
 /// An event being built. `region` is filled in by [`fire`](super::fire) from the settings.
-#[derive(Debug, Clone)]
+/// Its `Debug` leaves out `request`, which may carry a code or a password.
+#[derive(Clone)]
 pub struct TriggerEvent {
     pub version: &'static str,
     pub trigger_source: String,
@@ -24,6 +25,17 @@ pub struct TriggerEvent {
     pub request: Map<String, Value>,
     /// What `response` holds when sent: `{}`, or the trigger's members set to null.
     pub response: Map<String, Value>,
+}
+
+impl std::fmt::Debug for TriggerEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TriggerEvent")
+            .field("trigger_source", &self.trigger_source)
+            .field("user_pool_id", &self.user_pool_id)
+            .field("user_name", &self.user_name)
+            .field("client_id", &self.client_id)
+            .finish_non_exhaustive()
+    }
 }
 
 impl TriggerEvent {

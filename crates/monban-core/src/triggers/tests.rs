@@ -93,6 +93,12 @@ fn the_envelope_is_cognitos() {
     assert_eq!(admin["response"], json!({"autoConfirmUser": false}));
     assert!(admin.get("userName").is_none());
     assert!(admin["request"].get("clientMetadata").is_none());
+    let sender = TriggerEvent::new(&p, "CustomEmailSender_SignUp").request("code", json!("402917"));
+    let shown = format!("{sender:?}");
+    assert!(
+        shown.contains("CustomEmailSender_SignUp") && !shown.contains("402917"),
+        "{shown}"
+    );
 }
 
 #[test]

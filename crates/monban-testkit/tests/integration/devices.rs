@@ -1152,7 +1152,22 @@ async fn a_remembered_device_stands_in_for_mfa() {
             answered.challenge_name(),
             Some(&ChallengeNameType::DeviceSrpAuth)
         );
-        let (srp, challenge) = f.device_srp_auth(&device, answered.session()).await;
+        // amazon-cognito-identity-js answers with the EMAIL_OTP challenge's Session again
+        // (`sendMFACode` keeps it): it continues too, once.
+        assert!(answered.session().is_some());
+        let (srp, challenge) = f.device_srp_auth(&device, started.session()).await;
+        let again = f
+            .respond(
+                ChallengeNameType::DeviceSrpAuth,
+                started.session(),
+                &[
+                    ("USERNAME", &f.username),
+                    ("DEVICE_KEY", &key),
+                    ("SRP_A", &SrpClient::new().srp_a()),
+                ],
+            )
+            .await;
+        expect_code(again, "NotAuthorizedException");
         let responses = f.device_claim(&srp, &device, &challenge, &device.password);
         let tokens = f
             .verify_device(&responses, challenge.session())

@@ -71,12 +71,14 @@ pub fn skips_mfa(s: &SignIn<'_>, device: Option<&Device>) -> bool {
 /// The end of a sign-in whose password (and MFA, if any) is done: DEVICE_SRP_AUTH when the
 /// client named a confirmed device (looked up again: a step after the first request may
 /// come after the device was forgotten), otherwise tokens — with a new device in
-/// `NewDeviceMetadata` when the pool tracks devices.
+/// `NewDeviceMetadata` when the pool tracks devices. `answered` is the Session value of
+/// the challenge just answered, if any: DEVICE_SRP_AUTH continues under it.
 pub async fn finish(
     s: &SignIn<'_>,
     user: &User,
     auth_time_ms: i64,
     device_key: Option<&str>,
+    answered: Option<&str>,
 ) -> Result<Outcome, Error> {
     if let Some(device) = presented(s, user, device_key).await? {
         let state = SessionState {
@@ -84,9 +86,17 @@ pub async fn finish(
             auth_time_ms,
             device_key: Some(device.device_key),
         };
-        let session = session::open(s, ChallengeNameType::DeviceSrpAuth, user, &state).await?;
+        let challenge = ChallengeNameType::DeviceSrpAuth;
+        let session = match answered {
+            // The Session just answered with (its row taken) continues: some clients send
+            // it again with DEVICE_SRP_AUTH instead of the one returned here.
+            Some(value) => {
+                session::open_as(s, value.to_owned(), challenge, &user.username, &state).await?
+            }
+            None => session::open(s, challenge, user, &state).await?,
+        };
         return Ok(Outcome::Challenge(Challenge {
-            name: ChallengeNameType::DeviceSrpAuth,
+            name: challenge,
             parameters: BTreeMap::from([("USERNAME".to_owned(), user.username.clone())]),
             session: Some(session),
         }));

@@ -287,7 +287,8 @@ pub async fn respond_code(
     }
     let user = after_right_code(s, user, factor, state.enable_on_success.as_deref()).await?;
     let user = clear_failures(s.cx, s.pool, user).await?;
-    signed_in::complete(s, user, state.base.auth_time_ms, state.base.device_key).await
+    let (auth_time_ms, device_key) = (state.base.auth_time_ms, state.base.device_key);
+    signed_in::complete_answering(s, user, auth_time_ms, device_key, session_value).await
 }
 
 /// A right SMS or email code proves the phone number or address: marked verified (as

@@ -70,6 +70,18 @@ pub async fn open_with<T: Serialize>(
     let mut bytes = [0u8; SESSION_BYTES];
     s.cx.rng.fill(&mut bytes);
     let value = URL_SAFE_NO_PAD.encode(bytes);
+    open_as(s, value, challenge, username, state).await
+}
+
+/// [`open_with`] under a Session value the client already holds: one it has just answered
+/// with (its row taken), so that the next challenge continues under the same value.
+pub async fn open_as<T: Serialize>(
+    s: &SignIn<'_>,
+    value: String,
+    challenge: ChallengeNameType,
+    username: &str,
+    state: &T,
+) -> Result<String, Error> {
     let now = s.cx.now_ms();
     let row = AuthSession {
         id: session_id(&value),

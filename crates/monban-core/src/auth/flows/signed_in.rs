@@ -106,8 +106,22 @@ pub async fn complete(
     auth_time_ms: i64,
     device_key: Option<String>,
 ) -> Result<Outcome, Error> {
+    complete_answering(s, user, auth_time_ms, device_key, None).await
+}
+
+/// [`complete`] for the answer to a challenge that came with the Session `answered`: a
+/// DEVICE_SRP_AUTH that follows continues under that same value, since
+/// amazon-cognito-identity-js answers DEVICE_SRP_AUTH after an MFA code with the MFA
+/// challenge's Session.
+pub async fn complete_answering(
+    s: &SignIn<'_>,
+    user: User,
+    auth_time_ms: i64,
+    device_key: Option<String>,
+    answered: Option<&str>,
+) -> Result<Outcome, Error> {
     post_authentication(s, &user, device_key.as_deref()).await?;
-    device::finish(s, &user, auth_time_ms, device_key.as_deref()).await
+    device::finish(s, &user, auth_time_ms, device_key.as_deref(), answered).await
 }
 
 #[cfg(test)]

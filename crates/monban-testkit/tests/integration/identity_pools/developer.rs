@@ -292,7 +292,7 @@ async fn developer_users_are_linked_looked_up_merged_and_unlinked() {
             .send()
             .await
             .expect("DescribeIdentity");
-        assert_eq!(after.logins(), [up.provider.clone()]);
+        assert_eq!(after.logins(), std::slice::from_ref(&up.provider));
         expect_code(
             admin
                 .unlink_developer_identity()

@@ -185,7 +185,7 @@ async fn a_user_pool_id_token_gets_an_authenticated_identity() {
             .send()
             .await
             .expect("DescribeIdentity");
-        assert_eq!(described.logins(), [up.provider.clone()]);
+        assert_eq!(described.logins(), std::slice::from_ref(&up.provider));
     })
     .await;
 }
@@ -551,7 +551,7 @@ async fn identities_are_unlinked_listed_and_deleted() {
             .chain(rest.identities())
             .find(|i| i.identity_id() == Some(gina_again.as_str()))
             .expect("gina's new identity");
-        assert_eq!(with_logins.logins(), [up.provider.clone()]);
+        assert_eq!(with_logins.logins(), std::slice::from_ref(&up.provider));
 
         let deleted = admin
             .delete_identities()

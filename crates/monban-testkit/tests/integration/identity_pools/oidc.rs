@@ -72,7 +72,7 @@ async fn tokens_of_an_openid_connect_provider_log_in_and_map_to_roles() {
                 .await
                 .expect("DescribeIdentityPool")
                 .open_id_connect_provider_arns(),
-            [arn.clone()]
+            std::slice::from_ref(&arn)
         );
         admin
             .set_identity_pool_roles()
