@@ -23,6 +23,16 @@
 //! request, response: `{}`), calls the port, and checks that the answer is an object whose
 //! `response` is an object or null. Field helpers for responses are in [`response`].
 //!
+//! The triggers outside sign-in have one helper each, called where Cognito fires them:
+//! [`pre_sign_up`] (SignUp, AdminCreateUser) → [`PreSignUpOutcome`];
+//! [`post_confirmation`] (ConfirmSignUp, AdminConfirmSignUp, auto-confirmed SignUp,
+//! ConfirmForgotPassword); [`custom_message`] and [`custom_sender`] (every code and
+//! invitation message, through `codes::send_code` and `users::send_invitation`, with a
+//! [`MessageTrigger`] naming the source); [`pre_token_generation`] (in `tokens::issue_for`
+//! and `tokens::refresh_with_metadata`, with a [`TokenTrigger`]). [`CallContext`] carries
+//! the app client and `ClientMetadata` of the call. How receivers verify the calls:
+//! [`signing`].
+//!
 //! The port, [`Triggers`] (`cx.triggers`), only delivers an event to a target and returns
 //! what came back: the webhook adapter lives in monban-server (`webhook.rs`); [`NoTriggers`]
 //! is for a `Cx` that has no trigger transport (every configured trigger then fails with
