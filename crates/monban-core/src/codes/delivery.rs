@@ -1,16 +1,18 @@
 //! Sending a code and describing where it went (`CodeDeliveryDetailsType`, destination
 //! masked as Cognito masks it: `j***@e***`, `+*******0100`).
 //!
-//! monban sends no SMS. A code that could only go to a phone number is refused with
-//! `CodeDeliveryFailureException` before anything is stored or claimed as sent: no
-//! delivery is ever faked.
+//! monban sends these codes by SMS only through the pool's CustomSMSSender. Without one, a
+//! code that could only go to a phone number is refused with `CodeDeliveryFailureException`
+//! before anything is stored or claimed as sent: no delivery is ever faked.
 
 use monban_wire::idp::{CodeDeliveryDetailsType, DeliveryMediumType, RecoveryOptionNameType};
 
 use crate::entities::{User, UserPool};
 use crate::error::{Error, ErrorKind};
 use crate::mail::Email;
-use crate::triggers::{custom_message, custom_sender, MessageTrigger, SenderChannel, Trigger};
+use crate::triggers::{
+    custom_message, custom_sender, CustomTexts, MessageTrigger, SenderChannel, Trigger,
+};
 use crate::users::{
     email_sender, is_email, is_phone_number, recovery_channel, sign_in_name, NameRules,
     RecoveryChannel,
@@ -32,8 +34,9 @@ pub struct Destination<'a> {
 
 /// Where a password-reset code goes: the channel the pool's `AccountRecoverySetting`
 /// chooses (`InvalidParameterException` when the user has no verified one). When that is
-/// the phone number but the setting also allows a verified email the user has, the email
-/// is used, since monban cannot text; a phone number alone is `CodeDeliveryFailureException`.
+/// the phone number, the pool's CustomSMSSender gets the code; without one, a verified
+/// email the setting also allows is used, since monban cannot text, and a phone number
+/// alone is `CodeDeliveryFailureException`.
 pub fn recovery_destination<'a>(pool: &UserPool, user: &'a User) -> Result<Destination<'a>, Error> {
     let value = |name: &str| {
         user.attributes
@@ -47,6 +50,13 @@ pub fn recovery_destination<'a>(pool: &UserPool, user: &'a User) -> Result<Desti
     };
     match recovery_channel(pool, user)? {
         RecoveryChannel::Email => Ok(email),
+        // The pool's CustomSMSSender delivers it, as Cognito's SMS would.
+        RecoveryChannel::PhoneNumber if Trigger::CustomSmsSender.is_configured(pool) => {
+            Ok(Destination {
+                attribute: "phone_number",
+                value: value("phone_number"),
+            })
+        }
         RecoveryChannel::PhoneNumber => {
             let email_verified = !email.value.is_empty()
                 && user
@@ -129,12 +139,14 @@ pub async fn send_code(
         _ => return Err(sms_not_supported()),
     };
     let code = issue_code(cx, &pool.id, &user.sub, purpose, data).await?;
-    if custom_sender(cx, pool, channel, user, trigger, code.as_str()) {
+    let MessageTexts::Send(texts) =
+        message_texts(cx, pool, user, channel, trigger, code.as_str()).await?
+    else {
         return Ok(details(to.attribute, to.value));
-    }
+    };
     let name = sign_in_name(&NameRules::of(pool), &user.username, &user.attributes);
     let mut message = render_code_message(pool, code.as_str(), &name);
-    if let Some(texts) = custom_message(cx, pool, user, trigger).await? {
+    if let Some(texts) = texts {
         texts.apply_email(
             &mut message.subject,
             &mut message.body,
@@ -162,6 +174,34 @@ pub async fn send_code(
             _ => e,
         })?;
     Ok(details(to.attribute, to.value))
+}
+
+/// What the message triggers decided for a code on its way out.
+#[derive(Debug)]
+pub enum MessageTexts {
+    /// The pool's custom sender for the channel took the code: nothing more to send.
+    SentByTrigger,
+    /// Send it, with CustomMessage's texts when the pool has that trigger.
+    Send(Option<CustomTexts>),
+}
+
+/// The message triggers for `code` on `channel`, in Cognito's order: the pool's custom
+/// sender for the channel, if any, takes the code; otherwise CustomMessage, if
+/// configured, supplies the texts.
+pub async fn message_texts(
+    cx: &Cx,
+    pool: &UserPool,
+    user: &User,
+    channel: SenderChannel,
+    trigger: MessageTrigger<'_>,
+    code: &str,
+) -> Result<MessageTexts, Error> {
+    if custom_sender(cx, pool, channel, user, trigger, code) {
+        return Ok(MessageTexts::SentByTrigger);
+    }
+    Ok(MessageTexts::Send(
+        custom_message(cx, pool, user, trigger).await?,
+    ))
 }
 
 /// The `CodeDeliveryDetails` answered for a user that does not exist (or cannot receive a

@@ -20,8 +20,8 @@ use std::time::Duration;
 
 pub use book::{code_data, issue_code, redeem_code, reject_unknown_user, restore_code, Code};
 pub use delivery::{
-    mask_destination, recovery_destination, send_code, simulated_delivery, sms_not_supported,
-    Destination,
+    mask_destination, message_texts, recovery_destination, send_code, simulated_delivery,
+    sms_not_supported, Destination, MessageTexts,
 };
 pub use message::{render_code_message, CodeMessage, DEFAULT_CODE_MESSAGE, DEFAULT_CODE_SUBJECT};
 

@@ -9,12 +9,13 @@ use subtle::ConstantTimeEq;
 
 use super::factors::MfaFactor;
 use crate::auth::hmac_sha256;
-use crate::codes::mask_destination;
+use crate::codes::{mask_destination, message_texts, MessageTexts};
 use crate::entities::{User, UserPool};
 use crate::error::{Error, ErrorKind};
 use crate::ids::random_from;
 use crate::mail::{render_template, Email};
 use crate::sms::Sms;
+use crate::triggers::{MessageSource, MessageTrigger, SenderChannel};
 use crate::users::{email_sender, sign_in_name, NameRules};
 use crate::Cx;
 
@@ -89,12 +90,16 @@ fn delivery_failed(medium: &str, e: Error) -> Error {
     .with_source(e)
 }
 
-/// Sends a new code for `factor` (SMS or email) to `user`.
+/// Sends a new code for `factor` (SMS or email) to `user`, signing in through the app
+/// client `client_id`. The message triggers take part as for other codes: the pool's
+/// custom sender for the channel gets the code instead, else CustomMessage
+/// (`CustomMessage_Authentication`) may rewrite the text.
 pub async fn send_mfa_code(
     cx: &Cx,
     pool: &UserPool,
     user: &User,
     factor: MfaFactor,
+    client_id: &str,
 ) -> Result<SentCode, Error> {
     let attribute = factor
         .attribute()
@@ -114,6 +119,20 @@ pub async fn send_mfa_code(
     cx.rng.fill(&mut salt);
     let salt = URL_SAFE_NO_PAD.encode(salt);
     let hash = code_hash(cx, &pool.id, &user.sub, &salt, &code).await?;
+    let sent = SentCode {
+        hash,
+        salt,
+        destination: mask_destination(attribute, to),
+    };
+    let channel = match factor {
+        MfaFactor::Sms => SenderChannel::Sms,
+        _ => SenderChannel::Email,
+    };
+    let trigger = MessageTrigger::new(MessageSource::Authentication, Some(client_id), None);
+    let MessageTexts::Send(texts) = message_texts(cx, pool, user, channel, trigger, &code).await?
+    else {
+        return Ok(sent);
+    };
     let name = sign_in_name(&NameRules::of(pool), &user.username, &user.attributes);
     let with_code = |t: &str| render_template(t, &code, &name);
     let template = |t: Option<&String>, default: &str| {
@@ -127,11 +146,14 @@ pub async fn send_mfa_code(
                 pool.config.sms_authentication_message.as_ref(),
                 DEFAULT_SMS_MESSAGE,
             );
+            let body = texts
+                .and_then(|t| t.sms(&code, &name))
+                .unwrap_or_else(|| with_code(&message));
             cx.sms
                 .send(Sms {
                     pool_id: Some(pool.id.clone()),
                     to: to.clone(),
-                    body: with_code(&message),
+                    body,
                 })
                 .await
                 .map_err(|e| delivery_failed("SMS", e))?;
@@ -146,6 +168,10 @@ pub async fn send_mfa_code(
                 .and_then(|c| c.subject.clone())
                 .filter(|s| !s.is_empty())
                 .unwrap_or_else(|| DEFAULT_EMAIL_SUBJECT.to_owned());
+            let (mut subject, mut body) = (with_code(&subject), with_code(&message));
+            if let Some(texts) = texts {
+                texts.apply_email(&mut subject, &mut body, &code, &name);
+            }
             let (from, reply_to) = email_sender(cx, pool);
             cx.mailer
                 .send(Email {
@@ -153,16 +179,12 @@ pub async fn send_mfa_code(
                     to: to.clone(),
                     from,
                     reply_to,
-                    subject: with_code(&subject),
-                    body: with_code(&message),
+                    subject,
+                    body,
                 })
                 .await
                 .map_err(|e| delivery_failed("email", e))?;
         }
     }
-    Ok(SentCode {
-        hash,
-        salt,
-        destination: mask_destination(attribute, to),
-    })
+    Ok(sent)
 }

@@ -999,3 +999,331 @@ async fn trigger_calls_are_signed_with_the_pool_secret() {
     })
     .await;
 }
+
+/// A confirmed user with a permanent password and these attributes, made without triggers.
+async fn user_with(f: &Fixture<'_>, username: &str, attributes: &[(&str, &str)]) {
+    let idp = f.app.idp();
+    let mut create = idp
+        .admin_create_user()
+        .user_pool_id(&f.pool)
+        .username(username)
+        .message_action(monban_testkit::idp::types::MessageActionType::Suppress);
+    for (name, value) in attributes {
+        create = create.user_attributes(attr(name, value));
+    }
+    create.send().await.expect("AdminCreateUser");
+    idp.admin_set_user_password()
+        .user_pool_id(&f.pool)
+        .username(username)
+        .password(PASSWORD)
+        .permanent(true)
+        .send()
+        .await
+        .expect("AdminSetUserPassword");
+}
+
+#[tokio::test]
+async fn mfa_codes_go_through_the_message_triggers() {
+    use monban_testkit::idp::types::{
+        EmailMfaConfigType, EmailMfaSettingsType, SmsConfigurationType, SmsMfaConfigType,
+        SmsMfaSettingsType, UserPoolMfaType,
+    };
+    each_backend(|app| async move {
+        let receiver = Receiver::start(rewriting_messages()).await;
+        let lambda = Fixture::lambda(&receiver, &["CustomSMSSender", "CustomMessage"]);
+        let f = Fixture::new(&app, lambda).await;
+        app.idp()
+            .set_user_pool_mfa_config()
+            .user_pool_id(&f.pool)
+            .mfa_configuration(UserPoolMfaType::Optional)
+            .sms_mfa_configuration(
+                SmsMfaConfigType::builder()
+                    .sms_configuration(
+                        SmsConfigurationType::builder()
+                            .sns_caller_arn("arn:aws:iam::000000000000:role/sns")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .email_mfa_configuration(EmailMfaConfigType::builder().build())
+            .send()
+            .await
+            .expect("SetUserPoolMfaConfig");
+        let name = unique_name("mfa-");
+        let email = format!("{name}@example.com");
+        user_with(
+            &f,
+            &name,
+            &[
+                ("email", &email),
+                ("email_verified", "true"),
+                ("phone_number", "+15555550177"),
+                ("phone_number_verified", "true"),
+            ],
+        )
+        .await;
+        let sign_in = || {
+            app.unsigned_idp()
+                .initiate_auth()
+                .client_id(&f.client)
+                .auth_flow(AuthFlowType::UserPasswordAuth)
+                .auth_parameters("USERNAME", &name)
+                .auth_parameters("PASSWORD", PASSWORD)
+                .send()
+        };
+        let answer = |challenge: ChallengeNameType, session: String, key: &str, code: String| {
+            app.unsigned_idp()
+                .respond_to_auth_challenge()
+                .client_id(&f.client)
+                .challenge_name(challenge)
+                .session(session)
+                .challenge_responses("USERNAME", &name)
+                .challenge_responses(key, code)
+                .send()
+        };
+
+        // SMS_MFA: the CustomSMSSender gets the code; no CustomMessage runs for it.
+        app.idp()
+            .admin_set_user_mfa_preference()
+            .user_pool_id(&f.pool)
+            .username(&name)
+            .sms_mfa_settings(
+                SmsMfaSettingsType::builder()
+                    .enabled(true)
+                    .preferred_mfa(true)
+                    .build(),
+            )
+            .send()
+            .await
+            .expect("AdminSetUserMFAPreference");
+        let out = sign_in().await.expect("InitiateAuth");
+        assert_eq!(out.challenge_name, Some(ChallengeNameType::SmsMfa));
+        let calls = receiver.wait_for(1).await;
+        assert_eq!(
+            sources(&calls),
+            pairs(&[("CustomSMSSender", "CustomSMSSender_Authentication")])
+        );
+        let event = &calls[0].event;
+        assert_eq!(event["callerContext"], f.caller());
+        assert_eq!(event["request"]["type"], "customSMSSenderRequestV1");
+        assert_eq!(
+            event["request"]["userAttributes"]["phone_number"],
+            "+15555550177"
+        );
+        let code = event["request"]["code"].as_str().unwrap().to_owned();
+        let done = answer(
+            ChallengeNameType::SmsMfa,
+            out.session.unwrap(),
+            "SMS_MFA_CODE",
+            code,
+        )
+        .await
+        .expect("the sender's code signs in");
+        assert!(done.authentication_result.is_some());
+
+        // EMAIL_OTP without a CustomEmailSender: CustomMessage_Authentication writes the mail.
+        app.idp()
+            .admin_set_user_mfa_preference()
+            .user_pool_id(&f.pool)
+            .username(&name)
+            .email_mfa_settings(
+                EmailMfaSettingsType::builder()
+                    .enabled(true)
+                    .preferred_mfa(true)
+                    .build(),
+            )
+            .send()
+            .await
+            .expect("AdminSetUserMFAPreference");
+        let out = sign_in().await.expect("InitiateAuth");
+        assert_eq!(out.challenge_name, Some(ChallengeNameType::EmailOtp));
+        let calls = receiver.wait_for(1).await;
+        assert_eq!(
+            sources(&calls),
+            pairs(&[("CustomMessage", "CustomMessage_Authentication")])
+        );
+        assert_eq!(calls[0].event["callerContext"], f.caller());
+        let mail = app.mailer().emails_to(&email);
+        let last = mail.last().expect("the EMAIL_OTP mail");
+        assert_eq!(last.subject, "[CustomMessage_Authentication] your code");
+        assert!(last.body.starts_with("<p>CustomMessage_Authentication: "));
+        let code = last_code(&app, &email);
+        let done = answer(
+            ChallengeNameType::EmailOtp,
+            out.session.unwrap(),
+            "EMAIL_OTP_CODE",
+            code,
+        )
+        .await
+        .expect("the mailed code signs in");
+        assert!(done.authentication_result.is_some());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn admin_update_user_attributes_sends_a_code_for_a_new_auto_verified_email() {
+    each_backend(|app| async move {
+        let receiver = Receiver::start(rewriting_messages()).await;
+        let lambda = Fixture::lambda(&receiver, &["CustomMessage"]);
+        let f = Fixture::new(&app, lambda).await;
+        let name = unique_name("moved-");
+        f.confirmed_user(&name, &format!("{name}@example.com")).await;
+
+        let new_email = format!("{name}@new.example.com");
+        app.idp()
+            .admin_update_user_attributes()
+            .user_pool_id(&f.pool)
+            .username(&name)
+            .user_attributes(attr("email", &new_email))
+            .client_metadata("app", "admin")
+            .send()
+            .await
+            .expect("AdminUpdateUserAttributes");
+        let calls = receiver.wait_for(1).await;
+        assert_eq!(
+            sources(&calls),
+            pairs(&[("CustomMessage", "CustomMessage_UpdateUserAttribute")])
+        );
+        assert_eq!(
+            calls[0].event["request"]["clientMetadata"],
+            json!({"app": "admin"})
+        );
+        let mail = app.mailer().emails_to(&new_email);
+        assert_eq!(mail.len(), 1, "one code to the new address");
+        assert_eq!(
+            mail[0].subject,
+            "[CustomMessage_UpdateUserAttribute] your code"
+        );
+        let (_, attrs) = f.status(&name).await;
+        assert!(attrs.contains(&("email".to_owned(), new_email.clone())));
+        assert!(attrs.contains(&("email_verified".to_owned(), "false".to_owned())));
+
+        // The code verifies the new address.
+        let (_, access, _) = f.sign_in(&name).await;
+        app.unsigned_idp()
+            .verify_user_attribute()
+            .access_token(access)
+            .attribute_name("email")
+            .code(last_code(&app, &new_email))
+            .send()
+            .await
+            .expect("VerifyUserAttribute with the admin update's code");
+        let (_, attrs) = f.status(&name).await;
+        assert!(attrs.contains(&("email_verified".to_owned(), "true".to_owned())));
+
+        // Verified by the request, or not an email change: no code.
+        let verified_email = format!("{name}@third.example.com");
+        app.idp()
+            .admin_update_user_attributes()
+            .user_pool_id(&f.pool)
+            .username(&name)
+            .user_attributes(attr("email", &verified_email))
+            .user_attributes(attr("email_verified", "true"))
+            .send()
+            .await
+            .expect("AdminUpdateUserAttributes");
+        app.idp()
+            .admin_update_user_attributes()
+            .user_pool_id(&f.pool)
+            .username(&name)
+            .user_attributes(attr("name", "Moved"))
+            .send()
+            .await
+            .expect("AdminUpdateUserAttributes");
+        assert!(app.mailer().emails_to(&verified_email).is_empty());
+        assert!(receiver.take().is_empty(), "no message trigger ran");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn phone_only_password_resets_go_to_the_custom_sms_sender() {
+    each_backend(|app| async move {
+        let receiver = Receiver::accepting().await;
+        let lambda = Fixture::lambda(&receiver, &["CustomSMSSender"]);
+        let f = Fixture::verifying(&app, lambda, VerifiedAttributeType::PhoneNumber).await;
+        let name = unique_name("phone-");
+        user_with(
+            &f,
+            &name,
+            &[
+                ("phone_number", "+15555550188"),
+                ("phone_number_verified", "true"),
+            ],
+        )
+        .await;
+
+        let details = app
+            .unsigned_idp()
+            .forgot_password()
+            .client_id(&f.client)
+            .username(&name)
+            .send()
+            .await
+            .expect("ForgotPassword for a phone-only user")
+            .code_delivery_details
+            .expect("delivery details");
+        assert_eq!(details.delivery_medium, Some(DeliveryMediumType::Sms));
+        assert_eq!(details.attribute_name.as_deref(), Some("phone_number"));
+        assert_eq!(details.destination.as_deref(), Some("+*******0188"));
+        let calls = receiver.wait_for(1).await;
+        assert_eq!(
+            sources(&calls),
+            pairs(&[("CustomSMSSender", "CustomSMSSender_ForgotPassword")])
+        );
+        let code = calls[0].event["request"]["code"].as_str().unwrap();
+        app.unsigned_idp()
+            .confirm_forgot_password()
+            .client_id(&f.client)
+            .username(&name)
+            .confirmation_code(code)
+            .password("Another-Horse-8")
+            .send()
+            .await
+            .expect("the sender's code resets the password");
+
+        app.idp()
+            .admin_reset_user_password()
+            .user_pool_id(&f.pool)
+            .username(&name)
+            .send()
+            .await
+            .expect("AdminResetUserPassword");
+        let calls = receiver.wait_for(1).await;
+        assert_eq!(
+            sources(&calls),
+            pairs(&[("CustomSMSSender", "CustomSMSSender_ForgotPassword")])
+        );
+        let (status, _) = f.status(&name).await;
+        assert_eq!(status, UserStatusType::ResetRequired);
+
+        // Without a sender, a phone-only reset is still refused.
+        let plain = Fixture::verifying(
+            &app,
+            LambdaConfigType::builder().build(),
+            VerifiedAttributeType::PhoneNumber,
+        )
+        .await;
+        let other = unique_name("phone-");
+        user_with(
+            &plain,
+            &other,
+            &[
+                ("phone_number", "+15555550189"),
+                ("phone_number_verified", "true"),
+            ],
+        )
+        .await;
+        expect_code(
+            app.unsigned_idp()
+                .forgot_password()
+                .client_id(&plain.client)
+                .username(&other)
+                .send()
+                .await,
+            "CodeDeliveryFailureException",
+        );
+    })
+    .await;
+}

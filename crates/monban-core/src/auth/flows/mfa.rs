@@ -193,7 +193,7 @@ pub(super) async fn ask(
             state
         }
         MfaFactor::Sms | MfaFactor::Email => {
-            let sent = send_mfa_code(s.cx, s.pool, user, factor).await?;
+            let sent = send_mfa_code(s.cx, s.pool, user, factor, &s.client.client_id).await?;
             let medium = if factor == MfaFactor::Sms {
                 "SMS"
             } else {

@@ -136,6 +136,7 @@ pub async fn associate_in_session(cx: &Cx, session_value: &str) -> Result<(Strin
         client: &client,
         api: Api::Public,
         client_metadata: None,
+        token_source: Default::default(),
     };
     let session =
         session::open_with(&s, ChallengeNameType::MfaSetup, &user.username, &state).await?;
@@ -177,6 +178,7 @@ pub async fn verify_in_session(
         client: &client,
         api: Api::Public,
         client_metadata: None,
+        token_source: Default::default(),
     };
     let next = MfaState {
         software_token_verified: true,

@@ -8,7 +8,8 @@
 //!   functions (optionally SRP first);
 //! - then [`signed_in`] decides between an error, [`new_password`] (NEW_PASSWORD_REQUIRED),
 //!   [`mfa`] (SMS_MFA, EMAIL_OTP, SOFTWARE_TOKEN_MFA, SELECT_MFA_TYPE; MFA_SETUP in
-//!   [`mfa_setup`]) and tokens.
+//!   [`mfa_setup`]) and tokens — after a remembered device's proof in [`device`]
+//!   (DEVICE_SRP_AUTH → DEVICE_PASSWORD_VERIFIER) when the client names one.
 //!
 //! Challenge state lives in the database (a session row) or, for SRP, in the sealed
 //! SECRET_BLOCK, never in process memory, so any node continues a sign-in. Failed
@@ -76,6 +77,9 @@ pub struct SignIn<'a> {
     pub client: &'a AppClient,
     pub api: Api,
     pub client_metadata: Option<&'a BTreeMap<String, String>>,
+    /// What the tokens of this request are issued for (PreTokenGeneration's
+    /// `TokenGeneration_*`): `NewPasswordChallenge` once NEW_PASSWORD_REQUIRED is answered.
+    pub token_source: crate::triggers::TokenSource,
 }
 
 /// InitiateAuth / AdminInitiateAuth.

@@ -18,6 +18,7 @@ use crate::auth::client::check_secret_hash;
 use crate::entities::{User, UserPool};
 use crate::error::Error;
 use crate::pool_config::{check_writable, schema};
+use crate::triggers::TokenSource;
 use crate::users::{
     apply_attribute_changes, modify_user, validate_writes, AttributeWrite, Credentials, KeyWrite,
     Target, SYSTEM_ATTRIBUTES,
@@ -149,6 +150,10 @@ pub async fn respond(
         },
     )
     .await?;
+    let s = &SignIn {
+        token_source: TokenSource::NewPasswordChallenge,
+        ..*s
+    };
     signed_in::proceed(s, user, state.auth_time_ms, state.device_key).await
 }
 

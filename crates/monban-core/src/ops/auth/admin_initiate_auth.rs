@@ -23,6 +23,7 @@ pub async fn admin_initiate_auth(
         client: &client,
         api: Api::Admin,
         client_metadata: req.client_metadata.as_ref(),
+        token_source: Default::default(),
     };
     let parts = initiate(&sign_in, req.auth_flow, req.auth_parameters.as_ref())
         .await?

@@ -1,7 +1,8 @@
 //! AdminRespondToAuthChallenge: PASSWORD_VERIFIER (with or without Session),
 //! NEW_PASSWORD_REQUIRED, CUSTOM_CHALLENGE and the MFA challenges (SMS_MFA, EMAIL_OTP,
-//! SOFTWARE_TOKEN_MFA, SELECT_MFA_TYPE, MFA_SETUP); ClientMetadata goes to the triggers.
-//! Deviations: device and USER_AUTH challenges are refused as not supported yet;
+//! SOFTWARE_TOKEN_MFA, SELECT_MFA_TYPE, MFA_SETUP), DEVICE_SRP_AUTH and
+//! DEVICE_PASSWORD_VERIFIER; ClientMetadata goes to the triggers.
+//! Deviations: USER_AUTH challenges are refused as not supported yet;
 //! AnalyticsMetadata and ContextData are accepted and ignored.
 
 use monban_wire::idp::{AdminRespondToAuthChallengeRequest, AdminRespondToAuthChallengeResponse};
@@ -24,6 +25,7 @@ pub async fn admin_respond_to_auth_challenge(
         client: &client,
         api: Api::Admin,
         client_metadata: req.client_metadata.as_ref(),
+        token_source: Default::default(),
     };
     let parts = respond(
         &sign_in,

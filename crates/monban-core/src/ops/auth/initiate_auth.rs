@@ -22,6 +22,7 @@ pub async fn initiate_auth(
         client: &client,
         api: Api::Public,
         client_metadata: req.client_metadata.as_ref(),
+        token_source: Default::default(),
     };
     let parts = initiate(&sign_in, req.auth_flow, req.auth_parameters.as_ref())
         .await?

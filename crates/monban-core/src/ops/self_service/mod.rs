@@ -11,7 +11,7 @@ mod delete_user_attributes;
 mod get_user;
 mod get_user_attribute_verification_code;
 mod update_user_attributes;
-mod verification;
+pub(crate) mod verification;
 mod verify_user_attribute;
 
 pub use change_password::change_password;

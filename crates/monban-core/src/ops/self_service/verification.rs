@@ -27,7 +27,7 @@ pub(super) const VERIFIABLE: [(&str, &str, VerifiedAttributeType); 2] = [
 
 /// The value a code verifies, kept with the code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(super) struct Target {
+pub(crate) struct Target {
     pub value: String,
     /// Not yet the attribute's value: it becomes it once verified.
     #[serde(default)]
@@ -81,7 +81,7 @@ pub(super) async fn pending_value(
 /// Issues a code for `target` (replacing any earlier code for the attribute, and with it
 /// any other pending value) and emails it to the target value; `trigger` names the
 /// operation to the message triggers.
-pub(super) async fn send_verification(
+pub(crate) async fn send_verification(
     cx: &Cx,
     pool: &UserPool,
     user: &User,

@@ -1,8 +1,8 @@
 //! AdminResetUserPassword: status RESET_REQUIRED, for a user with a verified email or
 //! phone number that the pool's account recovery may use, and a password-reset code sent
 //! to it; the user completes the reset with ConfirmForgotPassword (or asks ForgotPassword
-//! for a new code). Deviation: monban sends no SMS, so a user reachable only by phone gets
-//! no code (logged).
+//! for a new code). Deviation: monban sends SMS only through the pool's CustomSMSSender,
+//! so without one a user reachable only by phone gets no code (logged).
 
 use monban_wire::idp::{
     AdminResetUserPasswordRequest, AdminResetUserPasswordResponse, UserStatusType,

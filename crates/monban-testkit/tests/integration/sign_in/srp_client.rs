@@ -155,7 +155,12 @@ pub fn device_verifier_config(
     salt: &[u8],
 ) -> (String, String) {
     let salt_pad = pad(&BigUint::from_bytes_be(salt));
-    let x = private_x(device_group_key, device_key, device_password, &hex_of(&salt_pad));
+    let x = private_x(
+        device_group_key,
+        device_key,
+        device_password,
+        &hex_of(&salt_pad),
+    );
     let v = BigUint::from(2u8).modpow(&x, &hex_int(N_HEX));
     (STANDARD.encode(&salt_pad), STANDARD.encode(pad(&v)))
 }
