@@ -3,6 +3,7 @@
 //! `monban-wire` (they are the contract) and get everything else from [`Cx`].
 
 pub mod auth;
+pub mod calendar;
 pub mod caller;
 pub mod codes;
 pub mod credentials;
@@ -19,6 +20,7 @@ pub mod ops;
 pub mod paging;
 pub mod password;
 pub mod pool_config;
+mod sealed;
 pub mod sms;
 pub mod store;
 pub mod tokens;

@@ -1,6 +1,6 @@
 //! One HTTP/1.1 POST (or GET) to a URL over plain TCP (`http://`) or TLS (`https://`,
-//! Mozilla's roots from webpki-roots), for the trigger webhooks (and identity pools'
-//! OpenID Connect key sets). A fresh connection per call: nothing goes
+//! Mozilla's roots from webpki-roots), for the trigger and SMS webhooks, identity pools'
+//! OpenID Connect key sets and the upstream STS. A fresh connection per call: nothing goes
 //! stale between calls, and a receiver that restarts is picked up at once.
 
 use std::sync::Arc;
@@ -132,7 +132,7 @@ impl OutboundHttp {
         let connection = |e: std::io::Error| PostError::Connection(format!("{host}:{port}: {e}"));
         let tcp = TcpStream::connect((host.as_str(), port))
             .await
-            .map_err(connection)?;
+            .map_err(|e| PostError::Connection(format!("cannot connect to {host}:{port}: {e}")))?;
         if https {
             let name = ServerName::try_from(host.clone()).map_err(|e| {
                 PostError::BadUrl(format!("{host:?} is not a TLS server name: {e}"))

@@ -23,6 +23,7 @@ mod identities;
 mod identity_pools;
 mod migrations;
 mod outbox;
+mod pool_tables;
 mod refresh_tokens;
 mod reset;
 mod secrets;

@@ -9,17 +9,14 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use chacha20poly1305::aead::{Aead, KeyInit, Payload};
-use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use serde::{Deserialize, Serialize};
 
 use crate::cx::Rng;
 use crate::error::Error;
+use crate::sealed;
 
-pub const SESSION_KEY_LEN: usize = 32;
+pub const SESSION_KEY_LEN: usize = sealed::KEY_LEN;
 
-const VERSION: u8 = 1;
-const NONCE_LEN: usize = 24;
 /// Binds the ciphertext to its purpose and format version.
 const AAD: &[u8] = b"monban identity-pool session token v1";
 /// Far above any real token: a longer header is refused before any work.
@@ -70,21 +67,8 @@ pub fn seal(
     session: &SessionCredentials,
 ) -> Result<String, Error> {
     let plaintext = serde_json::to_vec(session).map_err(Error::internal)?;
-    let mut nonce = [0u8; NONCE_LEN];
-    rng.fill(&mut nonce);
-    let ciphertext = cipher(key)
-        .encrypt(
-            &XNonce::from(nonce),
-            Payload {
-                msg: &plaintext,
-                aad: AAD,
-            },
-        )
-        .map_err(|_| Error::internal("sealing a session token failed"))?;
-    let mut token = Vec::with_capacity(1 + NONCE_LEN + ciphertext.len());
-    token.push(VERSION);
-    token.extend_from_slice(&nonce);
-    token.extend_from_slice(&ciphertext);
+    let token = sealed::seal(key, rng, AAD, &plaintext)
+        .ok_or_else(|| Error::internal("sealing a session token failed"))?;
     Ok(STANDARD.encode(token))
 }
 
@@ -95,25 +79,8 @@ pub fn open(key: &[u8; SESSION_KEY_LEN], token: &str) -> Option<SessionCredentia
         return None;
     }
     let bytes = STANDARD.decode(token.trim()).ok()?;
-    let (&version, rest) = bytes.split_first()?;
-    if version != VERSION || rest.len() < NONCE_LEN {
-        return None;
-    }
-    let (nonce, ciphertext) = rest.split_at(NONCE_LEN);
-    let plaintext = cipher(key)
-        .decrypt(
-            XNonce::from_slice(nonce),
-            Payload {
-                msg: ciphertext,
-                aad: AAD,
-            },
-        )
-        .ok()?;
+    let (_, plaintext) = sealed::open(key, AAD, &bytes)?;
     serde_json::from_slice(&plaintext).ok()
-}
-
-fn cipher(key: &[u8; SESSION_KEY_LEN]) -> XChaCha20Poly1305 {
-    XChaCha20Poly1305::new(&(*key).into())
 }
 
 #[cfg(test)]

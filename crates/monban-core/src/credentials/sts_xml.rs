@@ -3,6 +3,7 @@
 //! namespace prefixes, so a scan for elements by name is enough; no XML library needed.
 
 use super::TemporaryCredentials;
+use crate::calendar::days_from_civil;
 
 /// An STS error answer (`Sender`/`Receiver` faults such as `AccessDenied`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,16 +165,6 @@ fn parse_iso8601(text: &str) -> Option<i64> {
     let days = days_from_civil(year, month, day);
     let secs = ((days * 24 + hour) * 60 + minute - offset_minutes) * 60 + second;
     Some(secs * 1000 + millis)
-}
-
-/// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`, proleptic Gregorian).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
 }
 
 #[cfg(test)]

@@ -1168,7 +1168,8 @@ async fn admin_update_user_attributes_sends_a_code_for_a_new_auto_verified_email
         let lambda = Fixture::lambda(&receiver, &["CustomMessage"]);
         let f = Fixture::new(&app, lambda).await;
         let name = unique_name("moved-");
-        f.confirmed_user(&name, &format!("{name}@example.com")).await;
+        f.confirmed_user(&name, &format!("{name}@example.com"))
+            .await;
 
         let new_email = format!("{name}@new.example.com");
         app.idp()

@@ -24,16 +24,19 @@ use std::collections::BTreeMap;
 
 use monban_wire::idp::ChallengeNameType;
 
-use super::messages::{incorrect_credentials, invalid_session, session_expired, user_disabled};
+use super::messages::{incorrect_credentials, invalid_session, user_disabled};
 use super::outcome::{Challenge, Outcome};
 use super::params::Params;
 use super::session::{self, validity_ms, SessionState};
-use super::srp::{block_session, server_key, session_matches};
+use super::srp::{
+    block_session, consume_block, open_claim, server_ephemeral, server_key, session_matches,
+    AnsweredClaim,
+};
 use super::{blocking, same_user, SignIn};
 use crate::auth::client::check_secret_hash;
 use crate::auth::srp::{
-    open_secret_block, parse_timestamp, seal_secret_block, verify_password_claim, PasswordClaim,
-    PublicA, ServerEphemeral, SrpError, SrpIdentity, SrpKind, SrpState, Verifier,
+    seal_secret_block, verify_password_claim, PasswordClaim, PublicA, SrpError, SrpIdentity,
+    SrpKind, SrpState, Verifier,
 };
 use crate::devices::{confirmed_device, new_device, new_device_metadata, tracking};
 use crate::entities::{Device, User};
@@ -146,10 +149,7 @@ pub async fn respond_srp_auth(
     let device = confirmed_device(s.cx, &s.pool.id, &user.sub, device_key).await?;
     let verifier = device_verifier(&device)?;
 
-    let (rng, v) = (s.cx.rng.clone(), verifier.clone());
-    let ephemeral = blocking(move || ServerEphemeral::generate(rng.as_ref(), &v))
-        .await?
-        .map_err(Error::internal)?;
+    let ephemeral = server_ephemeral(s, &verifier).await?;
     let srp_state = SrpState {
         kind: SrpKind::Device,
         pool_id: s.pool.id.clone(),
@@ -185,24 +185,18 @@ pub async fn respond_password_verifier(
 ) -> Result<Outcome, Error> {
     let username = responses.required("USERNAME")?;
     let device_key = responses.required("DEVICE_KEY")?;
-    let secret_block = responses.required("PASSWORD_CLAIM_SECRET_BLOCK")?;
-    let signature = responses.required("PASSWORD_CLAIM_SIGNATURE")?;
-    let timestamp = responses.required("TIMESTAMP")?;
-    check_secret_hash(s.client, username, responses.raw("SECRET_HASH"))?;
-    if parse_timestamp(timestamp).is_none() {
-        return Err(Error::invalid_parameter(SrpError::BadTimestamp.to_string()));
-    }
-    let key = server_key(s).await?;
-    let now = s.cx.now_ms();
-    let opened = open_secret_block(&key, secret_block, &s.pool.id, &s.client.client_id, now)
-        .map_err(|e| match e {
-            SrpError::SecretBlockExpired => session_expired(),
-            _ => invalid_session(),
-        })?;
+    let AnsweredClaim {
+        secret_block,
+        signature,
+        timestamp,
+        key,
+        now,
+        opened,
+    } = open_claim(s, responses, username).await?;
     if session_value.is_some_and(|value| !session_matches(&key, secret_block, value)) {
         return Err(invalid_session());
     }
-    let srp_state = opened.state;
+    let srp_state = &opened.state;
     if srp_state.kind != SrpKind::Device || srp_state.device_key.as_deref() != Some(device_key) {
         return Err(invalid_session());
     }
@@ -216,21 +210,12 @@ pub async fn respond_password_verifier(
     if !same_user(s, &user, username).await? {
         return Err(invalid_session());
     }
-    match s
-        .cx
-        .store
-        .consume_once(&format!("srp:{}", opened.id), srp_state.expires_at_ms)
-        .await
-    {
-        Ok(()) => {}
-        Err(StoreError::Conflict { .. }) => return Err(invalid_session()),
-        Err(e) => return Err(e.into()),
-    }
+    consume_block(s, &opened).await?;
     // Forgotten since the challenge: the same answer as for an unknown key.
     let device = confirmed_device(s.cx, &s.pool.id, &user.sub, device_key).await?;
     let verifier = device_verifier(&device)?;
     let (group_key, key) = (device.device_group_key.clone(), device.device_key.clone());
-    let (a, server) = (srp_state.a, srp_state.ephemeral);
+    let (a, server) = (opened.state.a, opened.state.ephemeral);
     let (block, timestamp, signature) = (
         secret_block.to_owned(),
         timestamp.to_owned(),

@@ -40,9 +40,9 @@ use super::{blocking, custom, device, same_user, signed_in, SignIn};
 use crate::auth::client::check_secret_hash;
 use crate::auth::hmac_sha256;
 use crate::auth::srp::{
-    open_secret_block, parse_timestamp, seal_secret_block, verify_password_claim, PasswordClaim,
-    PublicA, ServerEphemeral, SrpError, SrpIdentity, SrpKind, SrpState, Verifier,
-    SECRET_BLOCK_KEY_LEN,
+    open_secret_block, parse_timestamp, seal_secret_block, verify_password_claim,
+    OpenedSecretBlock, PasswordClaim, PublicA, ServerEphemeral, SrpError, SrpIdentity, SrpKind,
+    SrpState, Verifier, SECRET_BLOCK_KEY_LEN,
 };
 use crate::entities::User;
 use crate::error::Error;
@@ -88,6 +88,74 @@ pub(super) fn session_matches(key: &[u8], secret_block: &str, session: &str) -> 
         .as_bytes()
         .ct_eq(session.as_bytes())
         .into()
+}
+
+/// A fresh b and B for `verifier` (a 3072-bit exponentiation: off the async workers).
+pub(super) async fn server_ephemeral(
+    s: &SignIn<'_>,
+    verifier: &Verifier,
+) -> Result<ServerEphemeral, Error> {
+    let (rng, v) = (s.cx.rng.clone(), verifier.clone());
+    blocking(move || ServerEphemeral::generate(rng.as_ref(), &v))
+        .await?
+        .map_err(Error::internal)
+}
+
+/// The password claim of a PASSWORD_VERIFIER or DEVICE_PASSWORD_VERIFIER answer, its
+/// SECRET_BLOCK opened (authentic, this client's, unexpired) but not yet consumed.
+pub(super) struct AnsweredClaim<'r> {
+    pub secret_block: &'r str,
+    pub signature: &'r str,
+    pub timestamp: &'r str,
+    pub key: [u8; SECRET_BLOCK_KEY_LEN],
+    pub now: i64,
+    pub opened: OpenedSecretBlock,
+}
+
+/// Reads the claim (after the USERNAME the caller has read), checks SECRET_HASH and the
+/// TIMESTAMP's form, and opens the block.
+pub(super) async fn open_claim<'r>(
+    s: &SignIn<'_>,
+    responses: Params<'r>,
+    username: &str,
+) -> Result<AnsweredClaim<'r>, Error> {
+    let secret_block = responses.required("PASSWORD_CLAIM_SECRET_BLOCK")?;
+    let signature = responses.required("PASSWORD_CLAIM_SIGNATURE")?;
+    let timestamp = responses.required("TIMESTAMP")?;
+    check_secret_hash(s.client, username, responses.raw("SECRET_HASH"))?;
+    if parse_timestamp(timestamp).is_none() {
+        return Err(Error::invalid_parameter(SrpError::BadTimestamp.to_string()));
+    }
+    let key = server_key(s).await?;
+    let now = s.cx.now_ms();
+    let opened = open_secret_block(&key, secret_block, &s.pool.id, &s.client.client_id, now)
+        .map_err(|e| match e {
+            SrpError::SecretBlockExpired => session_expired(),
+            _ => invalid_session(),
+        })?;
+    Ok(AnsweredClaim {
+        secret_block,
+        signature,
+        timestamp,
+        key,
+        now,
+        opened,
+    })
+}
+
+/// Uses up an opened block: each proves one attempt. A block already used is an invalid
+/// session.
+pub(super) async fn consume_block(s: &SignIn<'_>, opened: &OpenedSecretBlock) -> Result<(), Error> {
+    match s
+        .cx
+        .store
+        .consume_once(&format!("srp:{}", opened.id), opened.state.expires_at_ms)
+        .await
+    {
+        Ok(()) => Ok(()),
+        Err(StoreError::Conflict { .. }) => Err(invalid_session()),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// InitiateAuth / AdminInitiateAuth with USER_SRP_AUTH.
@@ -164,10 +232,7 @@ pub(super) async fn challenge(
         (true, false) => CUSTOM_DECOY,
     };
 
-    let (rng, v) = (s.cx.rng.clone(), verifier.clone());
-    let ephemeral = blocking(move || ServerEphemeral::generate(rng.as_ref(), &v))
-        .await?
-        .map_err(Error::internal)?;
+    let ephemeral = server_ephemeral(s, &verifier).await?;
     let state = SrpState {
         kind: SrpKind::Password,
         pool_id: s.pool.id.clone(),
@@ -198,21 +263,15 @@ pub async fn respond(
     session: Option<&str>,
 ) -> Result<Outcome, Error> {
     let username = responses.required("USERNAME")?;
-    let secret_block = responses.required("PASSWORD_CLAIM_SECRET_BLOCK")?;
-    let signature = responses.required("PASSWORD_CLAIM_SIGNATURE")?;
-    let timestamp = responses.required("TIMESTAMP")?;
-    check_secret_hash(s.client, username, responses.raw("SECRET_HASH"))?;
-    if parse_timestamp(timestamp).is_none() {
-        return Err(Error::invalid_parameter(SrpError::BadTimestamp.to_string()));
-    }
-    let key = server_key(s).await?;
-    let now = s.cx.now_ms();
-    let opened = open_secret_block(&key, secret_block, &s.pool.id, &s.client.client_id, now)
-        .map_err(|e| match e {
-            SrpError::SecretBlockExpired => session_expired(),
-            _ => invalid_session(),
-        })?;
-    let state = opened.state;
+    let AnsweredClaim {
+        secret_block,
+        signature,
+        timestamp,
+        key,
+        now,
+        opened,
+    } = open_claim(s, responses, username).await?;
+    let state = &opened.state;
     if state.kind != SrpKind::Password {
         return Err(invalid_session());
     }
@@ -251,16 +310,7 @@ pub async fn respond(
     if let (Some(user), None) = (&user, &custom) {
         device::presented(s, user, device_key.as_deref()).await?;
     }
-    match s
-        .cx
-        .store
-        .consume_once(&format!("srp:{}", opened.id), state.expires_at_ms)
-        .await
-    {
-        Ok(()) => {}
-        Err(StoreError::Conflict { .. }) => return Err(invalid_session()),
-        Err(e) => return Err(e.into()),
-    }
+    consume_block(s, &opened).await?;
 
     let claim = Claim {
         pool_id: s.pool.id.clone(),

@@ -8,18 +8,15 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use chacha20poly1305::aead::{Aead, KeyInit, Payload};
-use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 
 use super::exchange::{PublicA, ServerEphemeral};
 use super::SrpError;
 use crate::auth::BASE64_LENIENT;
 use crate::cx::Rng;
+use crate::sealed;
 
-pub const SECRET_BLOCK_KEY_LEN: usize = 32;
+pub const SECRET_BLOCK_KEY_LEN: usize = sealed::KEY_LEN;
 
-const VERSION: u8 = 1;
-const NONCE_LEN: usize = 24;
 /// Binds the ciphertext to its purpose and format version.
 const AAD: &[u8] = b"monban SRP SECRET_BLOCK v1";
 
@@ -66,21 +63,7 @@ pub fn seal_secret_block(
     state: &SrpState,
 ) -> Result<String, SrpError> {
     let plaintext = encode(state)?;
-    let mut nonce = [0u8; NONCE_LEN];
-    rng.fill(&mut nonce);
-    let ciphertext = cipher(key)
-        .encrypt(
-            &XNonce::from(nonce),
-            Payload {
-                msg: &plaintext,
-                aad: AAD,
-            },
-        )
-        .map_err(|_| SrpError::SecretBlockTooLarge)?;
-    let mut block = Vec::with_capacity(1 + NONCE_LEN + ciphertext.len());
-    block.push(VERSION);
-    block.extend_from_slice(&nonce);
-    block.extend_from_slice(&ciphertext);
+    let block = sealed::seal(key, rng, AAD, &plaintext).ok_or(SrpError::SecretBlockTooLarge)?;
     Ok(STANDARD.encode(block))
 }
 
@@ -97,20 +80,7 @@ pub fn open_secret_block(
     let block = BASE64_LENIENT
         .decode(secret_block)
         .map_err(|_| SrpError::SecretBlockInvalid)?;
-    let (&version, rest) = block.split_first().ok_or(SrpError::SecretBlockInvalid)?;
-    if version != VERSION || rest.len() < NONCE_LEN {
-        return Err(SrpError::SecretBlockInvalid);
-    }
-    let (nonce, ciphertext) = rest.split_at(NONCE_LEN);
-    let plaintext = cipher(key)
-        .decrypt(
-            XNonce::from_slice(nonce),
-            Payload {
-                msg: ciphertext,
-                aad: AAD,
-            },
-        )
-        .map_err(|_| SrpError::SecretBlockInvalid)?;
+    let (nonce, plaintext) = sealed::open(key, AAD, &block).ok_or(SrpError::SecretBlockInvalid)?;
     let state = decode(&plaintext).ok_or(SrpError::SecretBlockInvalid)?;
     if state.pool_id != pool_id || state.client_id != client_id {
         return Err(SrpError::SecretBlockInvalid);
@@ -122,10 +92,6 @@ pub fn open_secret_block(
         state,
         id: hex::encode(nonce),
     })
-}
-
-fn cipher(key: &[u8; SECRET_BLOCK_KEY_LEN]) -> XChaCha20Poly1305 {
-    XChaCha20Poly1305::new(&(*key).into())
 }
 
 fn encode(state: &SrpState) -> Result<Vec<u8>, SrpError> {

@@ -3,6 +3,8 @@
 //! pycognito write it. The signature covers the canonical rendering of the parsed time, as
 //! Cognito's does, so a non-canonical spelling (`Mar 04`) parses but fails the signature.
 
+use crate::calendar::{civil_from_days, days_from_civil, days_in_month};
+
 /// How far the client's TIMESTAMP may be from the server's clock. Cognito does not document
 /// it; clients more than about five minutes off are reported to fail there too.
 pub const MAX_TIMESTAMP_SKEW_MS: i64 = 5 * 60 * 1000;
@@ -28,7 +30,7 @@ pub fn parse_timestamp(text: &str) -> Option<i64> {
     if fields.next().is_some() || zone != "UTC" || !WEEKDAYS.contains(&weekday) {
         return None;
     }
-    let month = MONTHS.iter().position(|m| *m == month)? + 1;
+    let month = i64::try_from(MONTHS.iter().position(|m| *m == month)?).ok()? + 1;
     let year = number(year, 4, 4)?;
     let day = number(day, 1, 2)?;
     if year < 1 || day < 1 || day > days_in_month(year, month) {
@@ -52,7 +54,7 @@ pub fn render_timestamp(epoch_ms: i64) -> String {
     let (year, month, day) = civil_from_days(days);
     // 1970-01-01 was a Thursday.
     let weekday = WEEKDAYS[usize::try_from((days + 4).rem_euclid(7)).unwrap_or(0)];
-    let month = MONTHS[month - 1];
+    let month = MONTHS[usize::try_from(month - 1).unwrap_or(0)];
     format!(
         "{weekday} {month} {day} {:02}:{:02}:{:02} UTC {year}",
         secs / 3600,
@@ -67,50 +69,6 @@ fn number(text: &str, min: usize, max: usize) -> Option<i64> {
         return None;
     }
     text.parse().ok()
-}
-
-fn is_leap(year: i64) -> bool {
-    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-}
-
-fn days_in_month(year: i64, month: usize) -> i64 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-// Howard Hinnant's `days_from_civil` / `civil_from_days` (proleptic Gregorian, days since
-// 1970-01-01); exact for every year this format can hold.
-fn days_from_civil(year: i64, month: usize, day: i64) -> i64 {
-    let month = i64::try_from(month).unwrap_or(1);
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let month_from_march = (month + 9) % 12;
-    let day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
-}
-
-fn civil_from_days(days: i64) -> (i64, usize, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_from_march = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
-    } else {
-        month_from_march - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, usize::try_from(month).unwrap_or(1), day)
 }
 
 #[cfg(test)]
