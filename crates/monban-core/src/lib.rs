@@ -12,6 +12,7 @@ pub mod dev;
 pub mod devices;
 pub mod entities;
 pub mod error;
+pub mod heavy;
 pub mod identity_pools;
 pub mod ids;
 pub mod mail;

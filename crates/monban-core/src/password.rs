@@ -38,7 +38,7 @@ fn argon2(params: HashParams) -> Result<Argon2<'static>, Error> {
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, p))
 }
 
-/// Hashes on the blocking pool: a hash takes tens of milliseconds of CPU.
+/// Hashes off the async workers (see `heavy`): a hash takes tens of milliseconds of CPU.
 pub async fn hash_password(
     params: HashParams,
     rng: &dyn Rng,
@@ -47,7 +47,7 @@ pub async fn hash_password(
     let mut salt = [0u8; 16];
     rng.fill(&mut salt);
     let password = password.to_owned();
-    tokio::task::spawn_blocking(move || {
+    crate::heavy::run(move || {
         let salt =
             SaltString::encode_b64(&salt).map_err(|e| Error::internal(format!("salt: {e}")))?;
         argon2(params)?
@@ -55,23 +55,21 @@ pub async fn hash_password(
             .map(|h| h.to_string())
             .map_err(|e| Error::internal(format!("argon2: {e}")))
     })
-    .await
-    .map_err(Error::internal)?
+    .await?
 }
 
 /// True when `password` matches the PHC string `hash` (parameters are read from the hash).
 pub async fn verify_password(hash: &str, password: &str) -> Result<bool, Error> {
     let hash = hash.to_owned();
     let password = password.to_owned();
-    tokio::task::spawn_blocking(move || {
+    crate::heavy::run(move || {
         let parsed =
             PasswordHash::new(&hash).map_err(|e| Error::internal(format!("stored hash: {e}")))?;
         Ok(Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
             .is_ok())
     })
-    .await
-    .map_err(Error::internal)?
+    .await?
 }
 
 /// The characters Cognito counts as symbols.

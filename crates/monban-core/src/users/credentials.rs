@@ -63,11 +63,10 @@ impl Credentials {
         cx.rng.fill(&mut salt);
         let (pool_id, user, pass) = (pool.id.clone(), username.to_owned(), password.to_owned());
         // A 3072-bit exponentiation: a millisecond of CPU, kept off the async workers.
-        let verifier = tokio::task::spawn_blocking(move || {
+        let verifier = crate::heavy::run(move || {
             Verifier::from_salt(&salt, &SrpIdentity::user(&pool_id, &user), &pass)
         })
-        .await
-        .map_err(Error::internal)?;
+        .await?;
         Ok(Self {
             username: username.to_owned(),
             password_hash,

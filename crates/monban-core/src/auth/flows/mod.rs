@@ -46,9 +46,9 @@ use monban_wire::idp::{AuthFlowType, ChallengeNameType};
 pub use allowed::{enabled as flow_enabled, Flow};
 pub use custom::MAX_ROUNDS as MAX_CUSTOM_CHALLENGE_ROUNDS;
 pub use lockout::{check_not_locked, clear_failures, record_failure, LockoutSettings};
-pub use migration::{migrate_user, MigrationSource};
 pub use mfa::MAX_WRONG_CODES as MAX_WRONG_MFA_CODES;
 pub use mfa_setup::{associate_in_session, verify_in_session};
+pub use migration::{migrate_user, MigrationSource};
 pub use outcome::{Challenge, Outcome, ResponseParts};
 pub use signed_in::{next_step, NextStep};
 
@@ -158,9 +158,7 @@ async fn same_user(s: &SignIn<'_>, user: &User, name: &str) -> Result<bool, Erro
         .is_some_and(|found| found.sub == user.sub))
 }
 
-/// Runs CPU-heavy work (SRP exponentiations) on the blocking pool.
+/// Runs CPU-heavy work (SRP exponentiations) off the async workers, bounded.
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, Error> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(Error::internal)
+    crate::heavy::run(f).await
 }
