@@ -17,6 +17,7 @@ pub mod identity_pools;
 pub mod ids;
 pub mod mail;
 pub mod mfa;
+pub mod oauth;
 pub mod ops;
 pub mod paging;
 pub mod password;

@@ -5,10 +5,12 @@
 use async_trait::async_trait;
 
 use crate::entities::{
-    AppClient, AuthSession, ConfirmationCode, Group, RefreshToken, SigningKey, User, UserFilter, UserPool,
+    AppClient, AuthSession, ConfirmationCode, Group, RefreshToken, SigningKey, User, UserFilter,
+    UserPool,
 };
 use crate::entities::{Identity, IdentityLogin, IdentityPool};
 use crate::mail::{Email, OutboxMessage};
+use crate::oauth::{ResourceServer, UserPoolDomain};
 
 #[derive(Debug)]
 pub enum StoreError {
@@ -182,9 +184,19 @@ pub trait AuthSessionStore: Send + Sync {
 pub trait CodeStore: Send + Sync {
     /// Stores the code, replacing any earlier code of the same purpose for the user.
     async fn put_code(&self, code: &ConfirmationCode) -> StoreResult<()>;
-    async fn get_code(&self, pool_id: &str, sub: &str, purpose: &str) -> StoreResult<Option<ConfirmationCode>>;
+    async fn get_code(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        purpose: &str,
+    ) -> StoreResult<Option<ConfirmationCode>>;
     /// Counts one wrong attempt and returns the new count (`NotFound` if there is no code).
-    async fn record_code_failure(&self, pool_id: &str, sub: &str, purpose: &str) -> StoreResult<i64>;
+    async fn record_code_failure(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        purpose: &str,
+    ) -> StoreResult<i64>;
     /// Deletes the code; true if this call deleted it (so a code is used once under races).
     async fn delete_code(&self, pool_id: &str, sub: &str, purpose: &str) -> StoreResult<bool>;
 }
@@ -197,12 +209,26 @@ pub trait RefreshTokenStore: Send + Sync {
     /// Marks a rotated-out token as replaced at `at_ms`; false if it already was (reuse).
     async fn mark_refresh_token_replaced(&self, token_hash: &str, at_ms: i64) -> StoreResult<bool>;
     /// Revokes one family (RevokeToken): its refresh tokens and the access tokens naming it.
-    async fn revoke_token_family(&self, pool_id: &str, family_id: &str, at_ms: i64) -> StoreResult<()>;
+    async fn revoke_token_family(
+        &self,
+        pool_id: &str,
+        family_id: &str,
+        at_ms: i64,
+    ) -> StoreResult<()>;
     /// Revokes every family of a user (GlobalSignOut, disable, delete).
-    async fn revoke_user_token_families(&self, pool_id: &str, sub: &str, at_ms: i64) -> StoreResult<()>;
+    async fn revoke_user_token_families(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        at_ms: i64,
+    ) -> StoreResult<()>;
     /// When the family was revoked; `None` while it is live. `NotFound` for an unknown
     /// family (its user was deleted, say), which callers treat as revoked.
-    async fn token_family_revoked_at(&self, pool_id: &str, family_id: &str) -> StoreResult<Option<i64>>;
+    async fn token_family_revoked_at(
+        &self,
+        pool_id: &str,
+        family_id: &str,
+    ) -> StoreResult<Option<i64>>;
 }
 
 #[async_trait]
@@ -346,6 +372,54 @@ pub trait IdentityStore: Send + Sync {
     ) -> StoreResult<Vec<Identity>>;
 }
 
+/// The OAuth side of a pool: its domains, its resource servers, and the scopes granted to
+/// the token families the OAuth endpoints open.
+#[async_trait]
+pub trait OAuthStore: Send + Sync {
+    /// `Conflict { key: "domain:<domain>" }` if the domain is taken (by any pool), `Conflict
+    /// { key: "pool_domain:<pool>:<custom|prefix>" }` if the pool has a domain of that kind,
+    /// `NotFound` if the pool is gone.
+    async fn insert_domain(&self, domain: &UserPoolDomain) -> StoreResult<()>;
+    async fn get_domain(&self, domain: &str) -> StoreResult<Option<UserPoolDomain>>;
+    /// The pool's domains (at most one prefix and one custom), ordered by domain.
+    async fn list_pool_domains(&self, pool_id: &str) -> StoreResult<Vec<UserPoolDomain>>;
+    /// Writes the configuration of an existing domain of the pool; `NotFound` if absent.
+    async fn update_domain(&self, domain: &UserPoolDomain) -> StoreResult<()>;
+    /// `NotFound` if the pool has no such domain.
+    async fn delete_domain(&self, pool_id: &str, domain: &str) -> StoreResult<()>;
+
+    /// `Conflict` if the identifier is taken in the pool, `NotFound` if the pool is gone.
+    async fn insert_resource_server(&self, server: &ResourceServer) -> StoreResult<()>;
+    async fn get_resource_server(
+        &self,
+        pool_id: &str,
+        identifier: &str,
+    ) -> StoreResult<Option<ResourceServer>>;
+    /// `NotFound` if absent.
+    async fn update_resource_server(&self, server: &ResourceServer) -> StoreResult<()>;
+    /// `NotFound` if absent.
+    async fn delete_resource_server(&self, pool_id: &str, identifier: &str) -> StoreResult<()>;
+    /// Ordered by identifier, starting after `after`.
+    async fn list_resource_servers(
+        &self,
+        pool_id: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<ResourceServer>>;
+
+    /// Records the scopes (space-separated) granted to a token family opened by the OAuth
+    /// endpoints, so its refreshes keep them. `NotFound` if the family does not exist.
+    async fn put_family_scopes(
+        &self,
+        pool_id: &str,
+        family_id: &str,
+        scopes: &str,
+    ) -> StoreResult<()>;
+    /// `None` for a family opened by the API (InitiateAuth and friends).
+    async fn get_family_scopes(&self, pool_id: &str, family_id: &str)
+        -> StoreResult<Option<String>>;
+}
+
 /// Everything core stores.
 #[async_trait]
 pub trait Store:
@@ -364,6 +438,7 @@ pub trait Store:
     + ResetStore
     + IdentityPoolStore
     + IdentityStore
+    + OAuthStore
 {
     /// Cheap round trip to the database, for health checks.
     async fn ping(&self) -> StoreResult<()>;

@@ -17,8 +17,8 @@ mod outbound_http;
 mod request_log;
 mod response;
 mod sigv4;
-mod smtp;
 mod sms_webhook;
+mod smtp;
 mod sts_client;
 mod webhook;
 mod well_known;
@@ -66,7 +66,10 @@ fn build(app: App, dev: Option<DevControls>) -> Router {
         .route("/", post(api::handle))
         .route("/health", get(health::handle))
         .route(credentials_verify::PATH, post(credentials_verify::handle))
-        .route(identity_well_known::JWKS_PATH, get(identity_well_known::jwks))
+        .route(
+            identity_well_known::JWKS_PATH,
+            get(identity_well_known::jwks),
+        )
         .route(
             identity_well_known::DISCOVERY_PATH,
             get(identity_well_known::openid_configuration),
@@ -77,7 +80,10 @@ fn build(app: App, dev: Option<DevControls>) -> Router {
             get(well_known::openid_configuration),
         )
         .merge(test_support)
-        .layer(axum::middleware::from_fn_with_state(app.clone(), date::layer))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            date::layer,
+        ))
         .with_state(app)
         .layer(cors::layer())
         .layer(axum::middleware::from_fn(request_log::layer))

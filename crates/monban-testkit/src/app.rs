@@ -141,9 +141,8 @@ impl TestApp {
                 clock: clock.clone(),
             }),
         };
-        let dev = dev.map(|options| {
-            DevParts::new(options, clock.clone(), mailer.clone(), cx.store.clone())
-        });
+        let dev = dev
+            .map(|options| DevParts::new(options, clock.clone(), mailer.clone(), cx.store.clone()));
         if let Some(dev) = &dev {
             dev.apply(&mut cx);
         }

@@ -19,11 +19,11 @@ mod integration {
     mod list_users;
     mod mfa;
     mod protocol;
-    mod sign_in;
     mod self_service;
+    mod sign_in;
+    mod sign_up;
     mod tokens;
     mod triggers;
-    mod sign_up;
     mod user_pools;
     mod users;
 }

@@ -20,10 +20,10 @@ pub use accessors::{
     username_attributes,
 };
 pub use client_attributes::{check_writable, readable_attributes, writable_attributes};
+pub(crate) use client_defaults::unit_seconds;
 pub use client_defaults::{
     client_config_from_create, client_config_from_update, default_explicit_auth_flows,
 };
-pub(crate) use client_defaults::unit_seconds;
 pub use client_validate::{check_redirect_url, validate_client, STANDARD_SCOPES};
 pub use defaults::{
     default_admin_create_user_config, default_password_policy, pool_config_from_create,

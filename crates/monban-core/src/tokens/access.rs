@@ -52,6 +52,16 @@ pub struct AccessClaims {
 /// expired`, `Access Token does not have required scopes`, `Access Token has been
 /// revoked` (RevokeToken, GlobalSignOut, a deleted user), `User is disabled.`.
 pub async fn authenticate_access_token(cx: &Cx, token: &str) -> Result<AccessContext, Error> {
+    authenticate_access_token_for(cx, token, USER_ADMIN_SCOPE).await
+}
+
+/// [`authenticate_access_token`] requiring `scope` instead of
+/// `aws.cognito.signin.user.admin` (`openid` at `/oauth2/userInfo`).
+pub async fn authenticate_access_token_for(
+    cx: &Cx,
+    token: &str,
+    scope: &str,
+) -> Result<AccessContext, Error> {
     let invalid = || Error::not_authorized("Invalid Access Token");
     let jws = jwt::parse(token).ok_or_else(invalid)?;
     let claims: AccessClaims = serde_json::from_slice(&jws.payload).map_err(|_| invalid())?;
@@ -65,7 +75,7 @@ pub async fn authenticate_access_token(cx: &Cx, token: &str) -> Result<AccessCon
     if claims.exp.saturating_mul(1000) <= cx.now_ms() {
         return Err(Error::not_authorized("Access Token has expired"));
     }
-    if !claims.scope.split(' ').any(|s| s == USER_ADMIN_SCOPE) {
+    if !claims.scope.split(' ').any(|s| s == scope) {
         return Err(Error::not_authorized(
             "Access Token does not have required scopes",
         ));

@@ -63,9 +63,43 @@ pub async fn issue_for(
             id: &family,
             auth_time_ms: params.auth_time_ms,
             device_key: params.device_key.as_deref(),
+            scopes: None,
+            nonce: None,
         },
         new_refresh_token,
         trigger,
+    )
+    .await
+}
+
+/// Tokens of a new family opened by the OAuth endpoints (`/oauth2/token` with
+/// `grant_type=authorization_code`): the access token carries the granted `scopes`
+/// (space-separated) and `version: 2`, the ID token (only with `openid`) the `nonce`; the
+/// family remembers its scopes so that refreshes keep them.
+pub async fn issue_oauth(
+    cx: &Cx,
+    pool: &UserPool,
+    client: &AppClient,
+    user: &User,
+    auth_time_ms: i64,
+    scopes: &str,
+    nonce: Option<&str>,
+) -> Result<AuthenticationResultType, Error> {
+    let family = new_uuid(cx.rng.as_ref());
+    issue_tokens(
+        cx,
+        pool,
+        client,
+        user,
+        &Family {
+            id: &family,
+            auth_time_ms,
+            device_key: None,
+            scopes: Some(scopes),
+            nonce,
+        },
+        true,
+        TokenTrigger::default(),
     )
     .await
 }
@@ -75,6 +109,11 @@ pub(crate) struct Family<'a> {
     pub id: &'a str,
     pub auth_time_ms: i64,
     pub device_key: Option<&'a str>,
+    /// The scopes granted by the OAuth endpoints (space-separated); `None` for tokens of
+    /// the API, whose access tokens carry only `aws.cognito.signin.user.admin`.
+    pub scopes: Option<&'a str>,
+    /// The `nonce` of `/oauth2/authorize`, for the ID token of the first issue.
+    pub nonce: Option<&'a str>,
 }
 
 pub(crate) async fn issue_tokens(
@@ -112,19 +151,41 @@ pub(crate) async fn issue_tokens(
     let mut access =
         claims.access_claims(&new_uuid(cx.rng.as_ref()), iat_s + validity.access_seconds);
     if let (Value::Object(id), Value::Object(access)) = (&mut id, &mut access) {
+        if let Some(scopes) = family.scopes {
+            access.insert("scope".into(), scopes.into());
+            access.insert("version".into(), 2.into());
+        }
+        if let Some(nonce) = family.nonce {
+            id.insert("nonce".into(), nonce.into());
+        }
         pre_token_generation(cx, pool, &client.client_id, user, trigger, id, access).await?;
     }
-    let id_token = jwt::sign(&id_key, &id)?;
+    // OAuth tokens include an ID token only when `openid` was granted.
+    let with_id_token = family
+        .scopes
+        .is_none_or(|scopes| scopes.split(' ').any(|s| s == "openid"));
+    let id_token = if with_id_token {
+        Some(jwt::sign(&id_key, &id)?)
+    } else {
+        None
+    };
     let access_token = jwt::sign(&access_key, &access)?;
     let refresh_token = if new_refresh_token {
-        Some(store_new_refresh_token(cx, client, user, family, validity.refresh_seconds).await?)
+        let token =
+            store_new_refresh_token(cx, client, user, family, validity.refresh_seconds).await?;
+        if let Some(scopes) = family.scopes {
+            cx.store
+                .put_family_scopes(&pool.id, family.id, scopes)
+                .await?;
+        }
+        Some(token)
     } else {
         None
     };
     Ok(AuthenticationResultType {
         access_token: Some(access_token),
         expires_in: Some(i32::try_from(validity.access_seconds).unwrap_or(i32::MAX)),
-        id_token: Some(id_token),
+        id_token,
         new_device_metadata: None,
         refresh_token,
         token_type: Some("Bearer".to_owned()),

@@ -32,6 +32,7 @@
 
 mod access;
 mod claims;
+mod client_token;
 mod external;
 mod id_token;
 mod identity_issuer;
@@ -45,15 +46,22 @@ mod revoke;
 mod validity;
 mod well_known;
 
-pub use access::{authenticate_access_token, AccessClaims, AccessContext};
+pub use access::{
+    authenticate_access_token, authenticate_access_token_for, AccessClaims, AccessContext,
+};
+pub use client_token::issue_client_token;
 pub use external::{verify_with_key_set, ExternalToken};
 pub use id_token::{id_token_revoked, verify_id_token, IdTokenRejection, VerifiedIdToken};
-pub use identity_issuer::{identity_issuer, identity_jwks, identity_openid_configuration, sign_identity_token, verify_identity_token};
-pub use issue::{issue, issue_for, IssueParams};
+pub use identity_issuer::{
+    identity_issuer, identity_jwks, identity_openid_configuration, sign_identity_token,
+    verify_identity_token,
+};
+pub use issue::{issue, issue_for, issue_oauth, IssueParams};
 pub use issuer::{issuer, pool_base_url};
 pub use keyring::KeyRing;
 pub use keys::{jwks, rotate_keys};
 pub use refresh::{refresh, refresh_with_metadata, RefreshMode};
+pub(crate) use refresh::token_hash;
 pub use revoke::{revoke_refresh_token, revoke_user_sessions};
 pub use validity::{token_validity, TokenValidity};
 pub use well_known::openid_configuration;

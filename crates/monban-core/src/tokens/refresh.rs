@@ -100,6 +100,11 @@ pub async fn refresh_with_metadata(
     if !user.enabled {
         return Err(Error::not_authorized("User is disabled."));
     }
+    // Tokens of a family the OAuth endpoints opened keep its scopes.
+    let scopes = cx
+        .store
+        .get_family_scopes(&pool.id, &record.family_id)
+        .await?;
     let rotate = match grace_ms {
         Some(grace_ms) => {
             check_not_reused(cx, &record, &hash, now, grace_ms).await?;
@@ -116,6 +121,8 @@ pub async fn refresh_with_metadata(
             id: &record.family_id,
             auth_time_ms: record.auth_time_ms,
             device_key: record.device_key.as_deref(),
+            scopes: scopes.as_deref(),
+            nonce: None,
         },
         rotate,
         TokenTrigger {

@@ -40,7 +40,10 @@ pub fn resolve(layer: Layer, config_file: Option<PathBuf>) -> anyhow::Result<Set
     let lockout = resolve_lockout(&layer, &mut problems);
     let dev = super::dev::resolve_dev(&layer, &mut problems);
     let triggers = resolve_triggers(&layer, &mut problems);
-    let sms_webhook_url = layer.sms_webhook_url.clone().filter(|u| !u.trim().is_empty());
+    let sms_webhook_url = layer
+        .sms_webhook_url
+        .clone()
+        .filter(|u| !u.trim().is_empty());
     if let Some(url) = sms_webhook_url
         .as_deref()
         .filter(|u| !u.starts_with("http://") && !u.starts_with("https://"))
@@ -656,8 +659,14 @@ audiences = ["client-1"]
         let s = ok(crate::settings::file::parse(text, file).unwrap());
         assert_eq!(s.oidc_providers.len(), 1);
         let core = s.core_settings();
-        assert_eq!(core.identity_pools.oidc_providers[0].issuer, "https://login.example.com");
-        assert_eq!(core.identity_pools.oidc_providers[0].audiences, ["client-1"]);
+        assert_eq!(
+            core.identity_pools.oidc_providers[0].issuer,
+            "https://login.example.com"
+        );
+        assert_eq!(
+            core.identity_pools.oidc_providers[0].audiences,
+            ["client-1"]
+        );
         assert!(core.identity_pools.oidc_keys.is_some());
         // `config check` shows them, and its output reads back the same.
         let shown = crate::settings::redact::to_toml(&s).unwrap();
@@ -672,7 +681,10 @@ audiences = ["client-1"]
             }]),
             ..Layer::default()
         });
-        assert!(msg.contains("not an IAM OpenID Connect provider ARN"), "{msg}");
+        assert!(
+            msg.contains("not an IAM OpenID Connect provider ARN"),
+            "{msg}"
+        );
         assert!(msg.contains("not an http(s) URL"), "{msg}");
     }
 
@@ -683,7 +695,10 @@ audiences = ["client-1"]
             sms_webhook_url: Some("https://sms.example.com/send".into()),
             ..Layer::default()
         });
-        assert_eq!(s.sms_webhook_url.as_deref(), Some("https://sms.example.com/send"));
+        assert_eq!(
+            s.sms_webhook_url.as_deref(),
+            Some("https://sms.example.com/send")
+        );
         let msg = problems(Layer {
             sms_webhook_url: Some("sms.example.com".into()),
             ..Layer::default()

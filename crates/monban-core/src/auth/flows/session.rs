@@ -144,12 +144,7 @@ pub async fn take_unbound<T: DeserializeOwned>(
         .take_auth_session(&session_id(value))
         .await?
         .ok_or_else(invalid_session)?;
-    check(
-        &row,
-        (&row.pool_id, &row.client_id),
-        challenge,
-        cx.now_ms(),
-    )?;
+    check(&row, (&row.pool_id, &row.client_id), challenge, cx.now_ms())?;
     let state = serde_json::from_str(&row.state).map_err(|_| invalid_session())?;
     Ok((row, state))
 }

@@ -129,9 +129,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use std::collections::BTreeMap;
 
-    use monban_wire::idp::{
-        PasswordPolicyType, UserPoolMfaType, UserPoolPolicyType, UserPoolType,
-    };
+    use monban_wire::idp::{PasswordPolicyType, UserPoolMfaType, UserPoolPolicyType, UserPoolType};
     use monban_wire::ErrorKind;
 
     use super::*;

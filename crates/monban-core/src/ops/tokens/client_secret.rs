@@ -10,7 +10,7 @@ use crate::error::Error;
 /// Checks `provided` against the client's secret in constant time. A client with a secret
 /// needs it (`kind` error otherwise: the operations declare different ones); a client
 /// without one must not be sent one (`InvalidParameterException`).
-pub(super) fn check_client_secret(
+pub(crate) fn check_client_secret(
     client: &AppClient,
     provided: Option<&str>,
     kind: ErrorKind,

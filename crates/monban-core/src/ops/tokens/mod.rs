@@ -3,7 +3,7 @@
 //! rules live in [`crate::tokens`].
 
 mod admin_user_global_sign_out;
-mod client_secret;
+pub(crate) mod client_secret;
 mod get_tokens_from_refresh_token;
 mod global_sign_out;
 mod revoke_token;

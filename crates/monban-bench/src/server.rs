@@ -1,0 +1,231 @@
+//! The server half, run as a child process of the benchmark (`monban-bench serve-child`)
+//! so that its CPU time and memory are its own in /proc: monban's production wiring
+//! (SqlStore, system clock, Argon2id with the production parameters, outbox mailer,
+//! webhook triggers), one pool and app client made through core's operations, and N users
+//! seeded through the store directly.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use monban_core::auth::server_secrets::ServerSecrets;
+use monban_core::auth::srp::{SrpIdentity, Verifier};
+use monban_core::entities::{SrpCredential, UserPool};
+use monban_core::mail::OutboxMailer;
+use monban_core::ops::app_clients::create_user_pool_client;
+use monban_core::ops::user_pools::create_user_pool;
+use monban_core::password::hash_password;
+use monban_core::store::Store;
+use monban_core::users::new_user;
+use monban_core::wire::idp::{
+    CreateUserPoolClientRequest, CreateUserPoolRequest, ExplicitAuthFlowsType, UserStatusType,
+};
+use monban_core::{Cx, Iam, Settings, SystemClock, SystemRng};
+use monban_server::{AdminKey, App, WebhookSettings, WebhookTriggers};
+use monban_store::SqlStore;
+
+use crate::workloads::{username, PASSWORD};
+
+/// Users inserted at once while seeding.
+const SEED_CONCURRENCY: usize = 16;
+
+pub struct ChildArgs {
+    pub db: String,
+    pub users: usize,
+    pub admin: AdminKey,
+}
+
+/// Sets up, prints `READY <addr> <pool id> <client id> <seconds seeding>` on stdout and
+/// serves until killed.
+pub async fn serve_child(args: ChildArgs) -> Result<(), String> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| format!("bind: {e}"))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let store = Arc::new(
+        SqlStore::connect(&args.db)
+            .await
+            .map_err(|e| format!("connect {}: {e}", redact(&args.db)))?,
+    );
+    let clock = Arc::new(SystemClock);
+    let secrets: Arc<ServerSecrets> = Default::default();
+    let settings = Settings {
+        public_url: format!("http://{addr}"),
+        // Production hashing: HashParams::default() (m = 19 MiB, t = 2, p = 1).
+        ..Settings::default()
+    };
+    let cx = Cx {
+        store: store.clone(),
+        clock: clock.clone(),
+        rng: Arc::new(SystemRng),
+        mailer: Arc::new(OutboxMailer {
+            store: store.clone(),
+            clock: clock.clone(),
+        }),
+        settings: Arc::new(settings),
+        keys: Default::default(),
+        secrets: secrets.clone(),
+        triggers: Arc::new(WebhookTriggers::new(
+            WebhookSettings::default(),
+            store.clone(),
+            clock.clone(),
+            Arc::new(SystemRng),
+            secrets,
+        )),
+        sms: Arc::new(monban_core::sms::OutboxSms {
+            store,
+            clock: clock.clone(),
+        }),
+    };
+    let iam = Iam {
+        access_key_id: args.admin.access_key_id.clone(),
+    };
+    let pool = create_user_pool(
+        &cx,
+        &iam,
+        CreateUserPoolRequest {
+            pool_name: "bench".to_owned(),
+            ..Default::default()
+        },
+    )
+    .await
+    .map_err(|e| format!("CreateUserPool: {e:?}"))?;
+    let pool_id = pool
+        .user_pool
+        .and_then(|p| p.id)
+        .ok_or("CreateUserPool returned no id")?;
+    let client = create_user_pool_client(
+        &cx,
+        &iam,
+        CreateUserPoolClientRequest {
+            user_pool_id: pool_id.clone(),
+            client_name: "bench".to_owned(),
+            explicit_auth_flows: Some(vec![
+                ExplicitAuthFlowsType::AllowUserPasswordAuth,
+                ExplicitAuthFlowsType::AllowUserSrpAuth,
+                ExplicitAuthFlowsType::AllowRefreshTokenAuth,
+            ]),
+            ..Default::default()
+        },
+    )
+    .await
+    .map_err(|e| format!("CreateUserPoolClient: {e:?}"))?;
+    let client_id = client
+        .user_pool_client
+        .and_then(|c| c.client_id)
+        .ok_or("CreateUserPoolClient returned no id")?;
+
+    let started = Instant::now();
+    let pool = cx
+        .store
+        .get_user_pool(&pool_id)
+        .await
+        .map_err(|e| format!("{e:?}"))?
+        .ok_or("pool vanished")?;
+    seed(&cx, &pool, args.users).await?;
+    let seeded = started.elapsed().as_secs_f64();
+
+    let app = App {
+        cx,
+        admin_keys: vec![args.admin],
+        dev: false,
+    };
+    println!("READY {addr} {pool_id} {client_id} {seeded:.2}");
+    axum::serve(listener, monban_server::router(app))
+        .await
+        .map_err(|e| format!("serve: {e}"))
+}
+
+/// Inserts `count` confirmed users `user0000000`…, all with [`PASSWORD`]: one Argon2id hash
+/// shared by all (the salt is in the PHC string, so it verifies for each), and an SRP
+/// verifier per user (it depends on the username), computed on every core.
+async fn seed(cx: &Cx, pool: &UserPool, count: usize) -> Result<(), String> {
+    let hash = hash_password(cx.settings.password_hashing, cx.rng.as_ref(), PASSWORD)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    let mut next = 0;
+    while next < count {
+        let batch = (next..count.min(next + 4096)).collect::<Vec<_>>();
+        next += batch.len();
+        let verifiers = verifiers(&pool.id, &batch);
+        let mut inserts = tokio::task::JoinSet::new();
+        for (i, srp) in batch.into_iter().zip(verifiers) {
+            if inserts.len() >= SEED_CONCURRENCY {
+                joined(inserts.join_next().await)?;
+            }
+            let mut user = new_user(
+                cx,
+                pool,
+                &username(i),
+                &BTreeMap::new(),
+                UserStatusType::Confirmed,
+            )
+            .map_err(|e| format!("{e:?}"))?
+            .user;
+            user.password_hash = Some(hash.clone());
+            user.data.srp = Some(srp);
+            user.data.password_set_ms = Some(cx.now_ms());
+            let store: Arc<dyn Store> = cx.store.clone();
+            inserts.spawn(async move { store.insert_user(&user).await });
+        }
+        while let Some(done) = inserts.join_next().await {
+            joined(Some(done))?;
+        }
+        eprintln!("seeded {next}/{count} users");
+    }
+    Ok(())
+}
+
+fn joined(
+    done: Option<Result<Result<(), monban_core::store::StoreError>, tokio::task::JoinError>>,
+) -> Result<(), String> {
+    match done {
+        Some(Ok(Ok(()))) | None => Ok(()),
+        Some(Ok(Err(e))) => Err(format!("insert user: {e:?}")),
+        Some(Err(e)) => Err(format!("insert task: {e}")),
+    }
+}
+
+/// One SRP verifier per user index, on all cores.
+fn verifiers(pool_id: &str, indices: &[usize]) -> Vec<SrpCredential> {
+    let threads = std::thread::available_parallelism().map_or(2, usize::from);
+    let chunk = indices.len().div_ceil(threads).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = indices
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(move || {
+                    part.iter()
+                        .map(|&i| {
+                            let name = username(i);
+                            let salt: [u8; 16] = *uuid::Uuid::new_v4().as_bytes();
+                            let v = Verifier::from_salt(
+                                &salt,
+                                &SrpIdentity::user(pool_id, &name),
+                                PASSWORD,
+                            );
+                            SrpCredential {
+                                salt: v.salt_hex().to_owned(),
+                                verifier: v.verifier_hex(),
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+/// A database URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://…{}", &url[..scheme], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
