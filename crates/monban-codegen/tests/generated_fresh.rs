@@ -1,6 +1,8 @@
 //! Fails when the checked-in generated code differs from what the models produce:
 //! run `cargo run -p monban-codegen` and commit the result.
 
+#![allow(clippy::expect_used, clippy::panic)]
+
 use std::path::Path;
 
 use monban_codegen::{generate, generate_errors, ERRORS_OUTPUT, SERVICES};

@@ -1328,3 +1328,49 @@ async fn phone_only_password_resets_go_to_the_custom_sms_sender() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn pre_token_generation_after_a_new_password_says_so() {
+    each_backend(|app| async move {
+        let receiver = Receiver::start(|_, _| Reply::Respond(json!({}))).await;
+        let f = Fixture::new(&app, Fixture::lambda(&receiver, &["PreTokenGeneration"])).await;
+        let name = unique_name("nora-");
+        app.idp()
+            .admin_create_user()
+            .user_pool_id(&f.pool)
+            .username(&name)
+            .temporary_password("Temp0rary!pass")
+            .message_action(monban_testkit::idp::types::MessageActionType::Suppress)
+            .send()
+            .await
+            .expect("AdminCreateUser");
+        let challenge = app
+            .unsigned_idp()
+            .initiate_auth()
+            .client_id(&f.client)
+            .auth_flow(AuthFlowType::UserPasswordAuth)
+            .auth_parameters("USERNAME", &name)
+            .auth_parameters("PASSWORD", "Temp0rary!pass")
+            .send()
+            .await
+            .expect("InitiateAuth");
+        assert_eq!(challenge.challenge_name, Some(ChallengeNameType::NewPasswordRequired));
+        assert!(receiver.take().is_empty(), "no tokens yet, so no PreTokenGeneration");
+        app.unsigned_idp()
+            .respond_to_auth_challenge()
+            .client_id(&f.client)
+            .challenge_name(ChallengeNameType::NewPasswordRequired)
+            .session(challenge.session.expect("session"))
+            .challenge_responses("USERNAME", &name)
+            .challenge_responses("NEW_PASSWORD", PASSWORD)
+            .send()
+            .await
+            .expect("RespondToAuthChallenge")
+            .authentication_result
+            .expect("tokens");
+        let calls = receiver.take();
+        assert_eq!(calls.len(), 1);
+        assert_eq!(calls[0].event["triggerSource"], "TokenGeneration_NewPasswordChallenge");
+    })
+    .await;
+}

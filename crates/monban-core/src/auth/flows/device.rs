@@ -118,7 +118,7 @@ pub async fn finish(
             family: None,
             device_key: device.as_ref().map(|d| d.device_key.clone()),
         },
-        token_trigger(s, TokenSource::Authentication),
+        token_trigger(s, s.token_source),
     )
     .await?;
     result.new_device_metadata = device.as_ref().map(new_device_metadata);
