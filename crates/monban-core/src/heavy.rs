@@ -25,5 +25,7 @@ fn permits() -> &'static Semaphore {
 /// Runs `f` on the blocking pool once a slot is free.
 pub async fn run<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, Error> {
     let _permit = permits().acquire().await.map_err(Error::internal)?;
-    tokio::task::spawn_blocking(f).await.map_err(Error::internal)
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(Error::internal)
 }

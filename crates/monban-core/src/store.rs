@@ -416,8 +416,11 @@ pub trait OAuthStore: Send + Sync {
         scopes: &str,
     ) -> StoreResult<()>;
     /// `None` for a family opened by the API (InitiateAuth and friends).
-    async fn get_family_scopes(&self, pool_id: &str, family_id: &str)
-        -> StoreResult<Option<String>>;
+    async fn get_family_scopes(
+        &self,
+        pool_id: &str,
+        family_id: &str,
+    ) -> StoreResult<Option<String>>;
 }
 
 /// Everything core stores.

@@ -4,8 +4,8 @@
 
 use axum::response::Response;
 use monban_core::ops::{
-    app_clients, auth, devices, groups, identity_pools, mfa, self_service, sign_up, tokens,
-    user_pools, users,
+    app_clients, auth, devices, domains, groups, identity_pools, mfa, resource_servers,
+    self_service, sign_up, tokens, user_pools, users,
 };
 use monban_core::{Caller, Cx, Error, Iam};
 use monban_wire::schema::Operation;
@@ -163,6 +163,15 @@ async fn user_pool_api(c: Call<'_>) -> Result<Response, Error> {
         "SetUserMFAPreference" => c.public(mfa::set_user_mfa_preference).await,
         "SetUserSettings" => c.public(mfa::set_user_settings).await,
         "VerifySoftwareToken" => c.public(mfa::verify_software_token).await,
+        "CreateUserPoolDomain" => c.iam(domains::create_user_pool_domain).await,
+        "DescribeUserPoolDomain" => c.iam(domains::describe_user_pool_domain).await,
+        "UpdateUserPoolDomain" => c.iam(domains::update_user_pool_domain).await,
+        "DeleteUserPoolDomain" => c.iam(domains::delete_user_pool_domain).await,
+        "CreateResourceServer" => c.iam(resource_servers::create_resource_server).await,
+        "DescribeResourceServer" => c.iam(resource_servers::describe_resource_server).await,
+        "UpdateResourceServer" => c.iam(resource_servers::update_resource_server).await,
+        "DeleteResourceServer" => c.iam(resource_servers::delete_resource_server).await,
+        "ListResourceServers" => c.iam(resource_servers::list_resource_servers).await,
         _ => Err(not_implemented(c.op)),
     }
 }

@@ -12,6 +12,7 @@ mod dev_api;
 mod dispatch;
 mod health;
 mod identity_well_known;
+mod oauth;
 mod oidc_keys;
 mod outbound_http;
 mod request_log;
@@ -79,6 +80,7 @@ fn build(app: App, dev: Option<DevControls>) -> Router {
             "/{pool_id}/.well-known/openid-configuration",
             get(well_known::openid_configuration),
         )
+        .merge(oauth::routes())
         .merge(test_support)
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),

@@ -22,6 +22,7 @@ mod groups;
 mod identities;
 mod identity_pools;
 mod migrations;
+mod oauth;
 mod outbox;
 mod pool_tables;
 mod refresh_tokens;

@@ -37,6 +37,11 @@ const SQLITE: &[Step] = &[
         "sms outbox",
         include_str!("../migrations/sqlite/0005_sms_outbox.sql"),
     ),
+    (
+        6,
+        "oauth",
+        include_str!("../migrations/sqlite/0006_oauth.sql"),
+    ),
 ];
 
 const POSTGRES: &[Step] = &[
@@ -64,6 +69,11 @@ const POSTGRES: &[Step] = &[
         5,
         "sms outbox",
         include_str!("../migrations/postgres/0005_sms_outbox.sql"),
+    ),
+    (
+        6,
+        "oauth",
+        include_str!("../migrations/postgres/0006_oauth.sql"),
     ),
 ];
 

@@ -18,6 +18,7 @@ mod integration {
     mod identity_pools;
     mod list_users;
     mod mfa;
+    mod oauth;
     mod protocol;
     mod self_service;
     mod sign_in;

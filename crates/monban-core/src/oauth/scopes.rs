@@ -25,7 +25,10 @@ pub async fn custom_scopes_of_pool(cx: &Cx, pool_id: &str) -> Result<Vec<String>
             .await?;
         let full = page.len() == PAGE;
         after = page.last().map(|s| s.identifier.clone());
-        scopes.extend(page.iter().flat_map(|s| s.full_scopes().collect::<Vec<_>>()));
+        scopes.extend(
+            page.iter()
+                .flat_map(|s| s.full_scopes().collect::<Vec<_>>()),
+        );
         if !full {
             return Ok(scopes);
         }
@@ -46,8 +49,7 @@ pub fn parse_scope_param(param: Option<&str>) -> Result<Option<Vec<String>>, OAu
         .collect();
     let well_formed = |s: &String| {
         s.len() <= 256
-            && s
-                .bytes()
+            && s.bytes()
                 .all(|b| (0x21..=0x7e).contains(&b) && b != b'"' && b != b'\\')
     };
     if !scopes.iter().all(well_formed) {

@@ -5,9 +5,11 @@
 pub mod app_clients;
 pub mod auth;
 pub mod devices;
+pub mod domains;
 pub mod groups;
 pub mod identity_pools;
 pub mod mfa;
+pub mod resource_servers;
 pub mod self_service;
 pub mod sign_up;
 pub mod tokens;

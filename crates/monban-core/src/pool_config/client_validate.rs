@@ -7,8 +7,8 @@ use super::schema::schema;
 use crate::entities::UserPool;
 use crate::error::{Error, ErrorKind};
 
-/// The scopes every pool has. Resource-server scopes (`<identifier>/<name>`) need resource
-/// servers, which monban does not have yet, so they do not exist.
+/// The scopes every pool has. Resource-server scopes (`<identifier>/<name>`) exist when a
+/// resource server of the pool defines them.
 pub const STANDARD_SCOPES: &[&str] = &[
     "phone",
     "email",
@@ -29,6 +29,19 @@ pub fn validate_client(
     has_secret: bool,
     action: &str,
 ) -> Result<(), Error> {
+    validate_client_with_scopes(pool, config, has_secret, action, &[])
+}
+
+/// [`validate_client`] for a pool whose resource servers define `custom_scopes`
+/// (`{identifier}/{scope}`, as `oauth::custom_scopes_of_pool` lists them): those are
+/// valid in `AllowedOAuthScopes` besides the standard ones.
+pub fn validate_client_with_scopes(
+    pool: &UserPool,
+    config: &UserPoolClientType,
+    has_secret: bool,
+    action: &str,
+    custom_scopes: &[String],
+) -> Result<(), Error> {
     check_auth_flows(config.explicit_auth_flows.as_deref().unwrap_or_default())?;
     check_validities(config)?;
     check_attributes(pool, config.read_attributes.as_deref(), "read", action)?;
@@ -47,7 +60,7 @@ pub fn validate_client(
             ));
         }
     }
-    check_oauth(config, has_secret)?;
+    check_oauth(config, has_secret, custom_scopes)?;
     for provider in config.supported_identity_providers.iter().flatten() {
         if !BUILT_IN_PROVIDERS.contains(&provider.as_str()) {
             return Err(Error::invalid_parameter(format!(
@@ -201,12 +214,16 @@ pub fn check_redirect_url(url: &str, member: &str) -> Result<(), Error> {
     Ok(())
 }
 
-fn check_oauth(c: &UserPoolClientType, has_secret: bool) -> Result<(), Error> {
+fn check_oauth(
+    c: &UserPoolClientType,
+    has_secret: bool,
+    custom_scopes: &[String],
+) -> Result<(), Error> {
     let flows = c.allowed_o_auth_flows.as_deref().unwrap_or_default();
     let scopes = c.allowed_o_auth_scopes.as_deref().unwrap_or_default();
     let oauth_flow = |message: &str| Err(Error::new(ErrorKind::InvalidOAuthFlowException, message));
     for scope in scopes {
-        if !STANDARD_SCOPES.contains(&scope.as_str()) {
+        if !STANDARD_SCOPES.contains(&scope.as_str()) && !custom_scopes.contains(scope) {
             return Err(Error::new(
                 ErrorKind::ScopeDoesNotExistException,
                 format!("Invalid scope requested: {scope}"),

@@ -24,7 +24,9 @@ pub(crate) use client_defaults::unit_seconds;
 pub use client_defaults::{
     client_config_from_create, client_config_from_update, default_explicit_auth_flows,
 };
-pub use client_validate::{check_redirect_url, validate_client, STANDARD_SCOPES};
+pub use client_validate::{
+    check_redirect_url, validate_client, validate_client_with_scopes, STANDARD_SCOPES,
+};
 pub use defaults::{
     default_admin_create_user_config, default_password_policy, pool_config_from_create,
     pool_config_from_update,

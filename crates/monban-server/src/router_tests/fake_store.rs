@@ -10,6 +10,7 @@ use monban_core::entities::{
 };
 use monban_core::entities::{Identity, IdentityLogin, IdentityPool};
 use monban_core::mail::{Email, OutboxMessage};
+use monban_core::oauth::{ResourceServer, UserPoolDomain};
 use monban_core::store::{
     AppClientStore, AuthSessionStore, CodeStore, GroupStore, OutboxStore, RefreshTokenStore,
     SecretStore, SigningKeyStore, Store, StoreError, StoreResult, UserPoolStore, UserStore,
@@ -360,6 +361,51 @@ impl monban_core::store::IdentityStore for FakeStore {
         _: Option<&str>,
         _: usize,
     ) -> StoreResult<Vec<Identity>> {
+        down()
+    }
+}
+
+#[async_trait]
+impl monban_core::store::OAuthStore for FakeStore {
+    async fn insert_domain(&self, _: &UserPoolDomain) -> StoreResult<()> {
+        down()
+    }
+    async fn get_domain(&self, _: &str) -> StoreResult<Option<UserPoolDomain>> {
+        down()
+    }
+    async fn list_pool_domains(&self, _: &str) -> StoreResult<Vec<UserPoolDomain>> {
+        down()
+    }
+    async fn update_domain(&self, _: &UserPoolDomain) -> StoreResult<()> {
+        down()
+    }
+    async fn delete_domain(&self, _: &str, _: &str) -> StoreResult<()> {
+        down()
+    }
+    async fn insert_resource_server(&self, _: &ResourceServer) -> StoreResult<()> {
+        down()
+    }
+    async fn get_resource_server(&self, _: &str, _: &str) -> StoreResult<Option<ResourceServer>> {
+        down()
+    }
+    async fn update_resource_server(&self, _: &ResourceServer) -> StoreResult<()> {
+        down()
+    }
+    async fn delete_resource_server(&self, _: &str, _: &str) -> StoreResult<()> {
+        down()
+    }
+    async fn list_resource_servers(
+        &self,
+        _: &str,
+        _: Option<&str>,
+        _: usize,
+    ) -> StoreResult<Vec<ResourceServer>> {
+        down()
+    }
+    async fn put_family_scopes(&self, _: &str, _: &str, _: &str) -> StoreResult<()> {
+        down()
+    }
+    async fn get_family_scopes(&self, _: &str, _: &str) -> StoreResult<Option<String>> {
         down()
     }
 }

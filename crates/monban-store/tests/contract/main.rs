@@ -12,6 +12,7 @@ mod connect;
 mod devices;
 mod groups;
 mod identity_pools;
+mod oauth;
 mod outbox;
 mod refresh_tokens;
 mod reset;

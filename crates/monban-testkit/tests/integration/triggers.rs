@@ -1354,8 +1354,14 @@ async fn pre_token_generation_after_a_new_password_says_so() {
             .send()
             .await
             .expect("InitiateAuth");
-        assert_eq!(challenge.challenge_name, Some(ChallengeNameType::NewPasswordRequired));
-        assert!(receiver.take().is_empty(), "no tokens yet, so no PreTokenGeneration");
+        assert_eq!(
+            challenge.challenge_name,
+            Some(ChallengeNameType::NewPasswordRequired)
+        );
+        assert!(
+            receiver.take().is_empty(),
+            "no tokens yet, so no PreTokenGeneration"
+        );
         app.unsigned_idp()
             .respond_to_auth_challenge()
             .client_id(&f.client)
@@ -1370,7 +1376,10 @@ async fn pre_token_generation_after_a_new_password_says_so() {
             .expect("tokens");
         let calls = receiver.take();
         assert_eq!(calls.len(), 1);
-        assert_eq!(calls[0].event["triggerSource"], "TokenGeneration_NewPasswordChallenge");
+        assert_eq!(
+            calls[0].event["triggerSource"],
+            "TokenGeneration_NewPasswordChallenge"
+        );
     })
     .await;
 }

@@ -8,7 +8,10 @@ use monban_wire::idp::{CreateUserPoolClientRequest, CreateUserPoolClientResponse
 use crate::entities::AppClient;
 use crate::error::Error;
 use crate::ids::{new_client_id, new_client_secret};
-use crate::pool_config::{client_config_from_create, client_type, load_pool, validate_client};
+use crate::oauth::custom_scopes_of_pool;
+use crate::pool_config::{
+    client_config_from_create, client_type, load_pool, validate_client_with_scopes,
+};
 use crate::store::StoreError;
 use crate::{Cx, Iam};
 
@@ -33,7 +36,8 @@ pub async fn create_user_pool_client(
         req.client_secret.clone()
     };
     let config = client_config_from_create(&req);
-    validate_client(&pool, &config, secret.is_some(), "creating")?;
+    let custom_scopes = custom_scopes_of_pool(cx, &pool.id).await?;
+    validate_client_with_scopes(&pool, &config, secret.is_some(), "creating", &custom_scopes)?;
     let now = cx.now_ms();
     let mut client = AppClient {
         pool_id: pool.id,

@@ -4,9 +4,10 @@
 use monban_wire::idp::{UpdateUserPoolClientRequest, UpdateUserPoolClientResponse};
 
 use crate::error::Error;
+use crate::oauth::custom_scopes_of_pool;
 use crate::pool_config::{
     client_config_from_update, client_type, load_client, load_pool, save_client, update_with_retry,
-    validate_client,
+    validate_client_with_scopes,
 };
 use crate::{Cx, Iam};
 
@@ -20,9 +21,16 @@ pub async fn update_user_pool_client(
     let pool = &pool;
     let config = client_config_from_update(req);
     let config = &config;
+    let custom_scopes = &custom_scopes_of_pool(cx, &req.user_pool_id).await?;
     let client = update_with_retry(move || async move {
         let mut client = load_client(cx, &req.user_pool_id, &req.client_id).await?;
-        validate_client(pool, config, client.secret.is_some(), "updating")?;
+        validate_client_with_scopes(
+            pool,
+            config,
+            client.secret.is_some(),
+            "updating",
+            custom_scopes,
+        )?;
         client.config = config.clone();
         if let Some(name) = &req.client_name {
             client.name.clone_from(name);

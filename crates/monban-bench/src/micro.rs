@@ -1,0 +1,104 @@
+//! Micro-benchmarks of the primitives on the hot paths, measured on one core in the same
+//! run, and the ceilings they imply: what each workload could reach if the server spent
+//! CPU on nothing but its cryptography.
+
+use std::time::Instant;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::rsa::KeySize;
+use aws_lc_rs::signature::{
+    KeyPair as _, RsaKeyPair, UnparsedPublicKey, RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_SHA256,
+};
+use monban_core::auth::srp::{SrpIdentity, Verifier};
+use monban_core::password::HashParams;
+
+use crate::workloads::Workload;
+
+/// Seconds of one core per operation.
+#[derive(Debug, Clone, Copy)]
+pub struct Primitives {
+    pub argon2_verify: f64,
+    pub rs256_sign: f64,
+    pub rs256_verify: f64,
+    /// 3072-bit modular exponentiation with a 256-bit exponent (g^x in SRP).
+    pub modexp: f64,
+}
+
+/// Average seconds per call of `f` over `n` calls, after one warm-up call.
+fn time(n: u32, mut f: impl FnMut()) -> f64 {
+    f();
+    let start = Instant::now();
+    for _ in 0..n {
+        f();
+    }
+    start.elapsed().as_secs_f64() / f64::from(n)
+}
+
+pub fn measure() -> Result<Primitives, String> {
+    let p = HashParams::default();
+    let argon = Argon2::new(
+        Algorithm::Argon2id,
+        Version::V0x13,
+        Params::new(p.memory_kib, p.iterations, p.parallelism, None).map_err(|e| e.to_string())?,
+    );
+    let salt = SaltString::encode_b64(b"bench-salt-16byt").map_err(|e| e.to_string())?;
+    let phc = argon
+        .hash_password(b"Bench-Passw0rd!", &salt)
+        .map_err(|e| e.to_string())?
+        .to_string();
+    let parsed = PasswordHash::new(&phc).map_err(|e| e.to_string())?;
+    let argon2_verify = time(20, || {
+        let _ = Argon2::default().verify_password(b"Bench-Passw0rd!", &parsed);
+    });
+
+    let pair = RsaKeyPair::generate(KeySize::Rsa2048).map_err(|e| e.to_string())?;
+    let rng = SystemRandom::new();
+    let message = [7u8; 600];
+    let mut signature = vec![0u8; pair.public_modulus_len()];
+    let rs256_sign = time(300, || {
+        let _ = pair.sign(&RSA_PKCS1_SHA256, &rng, &message, &mut signature);
+    });
+    let public = UnparsedPublicKey::new(
+        &RSA_PKCS1_2048_8192_SHA256,
+        pair.public_key().as_ref().to_vec(),
+    );
+    let rs256_verify = time(3000, || {
+        let _ = public.verify(&message, &signature);
+    });
+
+    let who = SrpIdentity::user("us-east-1_bench", "user0000000");
+    let modexp = time(200, || {
+        let _ = Verifier::from_salt(&[1u8; 16], &who, "Bench-Passw0rd!");
+    });
+    Ok(Primitives {
+        argon2_verify,
+        rs256_sign,
+        rs256_verify,
+        modexp,
+    })
+}
+
+impl Primitives {
+    /// CPU seconds of cryptography per transaction of `w`; `None` when the workload has
+    /// no cryptography to speak of (ListUsers: the database).
+    pub fn cost(&self, w: Workload) -> Option<f64> {
+        // Each sign-in mints an ID and an access token (the refresh token is opaque).
+        let mint = 2.0 * self.rs256_sign;
+        let password = self.argon2_verify + mint;
+        let refresh = mint;
+        let get_user = self.rs256_verify;
+        match w {
+            // Argon2id hash (same cost as verify) and the SRP verifier.
+            Workload::SignUp => Some(self.argon2_verify + self.modexp),
+            Workload::Password => Some(password),
+            // B = kv + g^b, then S = (A·v^u)^b: three exponentiations, and the tokens.
+            Workload::Srp => Some(3.0 * self.modexp + mint),
+            Workload::Refresh => Some(refresh),
+            Workload::GetUser => Some(get_user),
+            Workload::ListUsers => None,
+            Workload::Mixed => Some(0.80 * get_user + 0.15 * refresh + 0.05 * password),
+        }
+    }
+}
