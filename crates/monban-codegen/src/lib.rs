@@ -489,10 +489,7 @@ fn write_operations(out: &mut String, model: &Value, shapes: &Shapes) -> Result<
         };
         let input = target(op, "input")?;
         let input_idx = index.get(input.as_str()).ok_or("unknown input shape")?;
-        let output = match target(op, "output") {
-            Ok(o) => Some(o),
-            Err(_) => None,
-        };
+        let output = target(op, "output").ok();
         let _ = writeln!(
             out,
             "    Operation {{ name: {name:?}, input: {input_idx}, input_name: {input:?}, output_name: {output:?}, auth: {auth} }},"
