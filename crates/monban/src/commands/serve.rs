@@ -20,12 +20,7 @@ const DRAIN: Duration = Duration::from_secs(10);
 pub async fn run(settings: Settings) -> anyhow::Result<()> {
     // An ephemeral server keeps nothing on disk, not even an admin key (--dev takes any).
     if !settings.ephemeral {
-        std::fs::create_dir_all(&settings.data_dir).map_err(|e| {
-            anyhow::anyhow!(
-                "cannot create the data directory {}: {e}",
-                settings.data_dir.display()
-            )
-        })?;
+        super::create_data_dir(&settings)?;
     }
     if settings.dev {
         warn_dev_mode(&settings);
