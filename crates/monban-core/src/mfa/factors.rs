@@ -154,12 +154,10 @@ pub fn mfa_step(pool: &UserPool, user: &User) -> MfaStep {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
-    use monban_wire::idp::{EmailMfaConfigType, UserPoolType, UserStatusType};
+    use monban_wire::idp::{EmailMfaConfigType, UserPoolType};
 
     use super::*;
-    use crate::entities::{SealedSecret, SoftwareToken, UserData, UserPoolData};
+    use crate::entities::UserPoolData;
 
     use MfaFactor::{Email, Sms, SoftwareToken as Totp};
 
@@ -183,33 +181,7 @@ mod tests {
         }
     }
 
-    fn user(attributes: &[(&str, &str)], totp: bool) -> User {
-        User {
-            pool_id: "us-east-1_AbCdEf123".to_owned(),
-            username: "alice".to_owned(),
-            sub: "s".to_owned(),
-            status: UserStatusType::Confirmed,
-            enabled: true,
-            attributes: attributes
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect::<BTreeMap<_, _>>(),
-            password_hash: None,
-            created_ms: 0,
-            modified_ms: 0,
-            version: 1,
-            keys: vec![],
-            data: UserData {
-                software_token: totp.then(|| SoftwareToken {
-                    secret: SealedSecret("x".to_owned()),
-                    friendly_device_name: None,
-                    verified_ms: 0,
-                    last_step: None,
-                }),
-                ..UserData::default()
-            },
-        }
-    }
+    use super::super::test_user as user;
 
     fn enable(mut u: User, factors: &[MfaFactor], preferred: Option<MfaFactor>) -> User {
         u.data.enabled_mfas = factors.iter().map(|f| f.as_str().to_owned()).collect();

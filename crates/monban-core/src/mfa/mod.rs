@@ -23,3 +23,34 @@ pub use software_token::{
     associate, check_sign_in_code, delete as delete_software_token, software_token_not_found,
     verify,
 };
+
+/// A user with the given attributes and, if `totp`, a verified authenticator (unit tests).
+#[cfg(test)]
+pub(crate) fn test_user(attributes: &[(&str, &str)], totp: bool) -> crate::entities::User {
+    use crate::entities::{SealedSecret, SoftwareToken, User, UserData};
+    User {
+        pool_id: "us-east-1_AbCdEf123".to_owned(),
+        username: "alice".to_owned(),
+        sub: "s".to_owned(),
+        status: monban_wire::idp::UserStatusType::Confirmed,
+        enabled: true,
+        attributes: attributes
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
+        password_hash: None,
+        created_ms: 0,
+        modified_ms: 0,
+        version: 1,
+        keys: vec![],
+        data: UserData {
+            software_token: totp.then(|| SoftwareToken {
+                secret: SealedSecret("x".to_owned()),
+                friendly_device_name: None,
+                verified_ms: 0,
+                last_step: None,
+            }),
+            ..UserData::default()
+        },
+    }
+}

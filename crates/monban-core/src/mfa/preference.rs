@@ -119,40 +119,9 @@ pub fn apply_preference(user: &mut User, settings: &[FactorSetting]) -> Result<(
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
-    use std::collections::BTreeMap;
-
-    use monban_wire::idp::UserStatusType;
-
     use super::*;
-    use crate::entities::{SealedSecret, SoftwareToken, UserData};
 
-    fn user(attributes: &[(&str, &str)], totp: bool) -> User {
-        User {
-            pool_id: "p".to_owned(),
-            username: "alice".to_owned(),
-            sub: "s".to_owned(),
-            status: UserStatusType::Confirmed,
-            enabled: true,
-            attributes: attributes
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect::<BTreeMap<_, _>>(),
-            password_hash: None,
-            created_ms: 0,
-            modified_ms: 0,
-            version: 1,
-            keys: vec![],
-            data: UserData {
-                software_token: totp.then(|| SoftwareToken {
-                    secret: SealedSecret("x".to_owned()),
-                    friendly_device_name: None,
-                    verified_ms: 0,
-                    last_step: None,
-                }),
-                ..UserData::default()
-            },
-        }
-    }
+    use super::super::test_user as user;
 
     fn set(factor: MfaFactor, enabled: Option<bool>, preferred: Option<bool>) -> FactorSetting {
         FactorSetting {
