@@ -42,6 +42,31 @@ const SQLITE: &[Step] = &[
         "oauth",
         include_str!("../migrations/sqlite/0006_oauth.sql"),
     ),
+    (
+        7,
+        "mail",
+        include_str!("../migrations/sqlite/0007_mail.sql"),
+    ),
+    (
+        8,
+        "audit",
+        include_str!("../migrations/sqlite/0008_audit.sql"),
+    ),
+    (
+        9,
+        "user import",
+        include_str!("../migrations/sqlite/0009_user_import.sql"),
+    ),
+    (
+        10,
+        "hosted ui",
+        include_str!("../migrations/sqlite/0010_hosted_ui.sql"),
+    ),
+    (
+        11,
+        "throttling",
+        include_str!("../migrations/sqlite/0011_throttling.sql"),
+    ),
 ];
 
 const POSTGRES: &[Step] = &[
@@ -74,6 +99,31 @@ const POSTGRES: &[Step] = &[
         6,
         "oauth",
         include_str!("../migrations/postgres/0006_oauth.sql"),
+    ),
+    (
+        7,
+        "mail",
+        include_str!("../migrations/postgres/0007_mail.sql"),
+    ),
+    (
+        8,
+        "audit",
+        include_str!("../migrations/postgres/0008_audit.sql"),
+    ),
+    (
+        9,
+        "user import",
+        include_str!("../migrations/postgres/0009_user_import.sql"),
+    ),
+    (
+        10,
+        "hosted ui",
+        include_str!("../migrations/postgres/0010_hosted_ui.sql"),
+    ),
+    (
+        11,
+        "throttling",
+        include_str!("../migrations/postgres/0011_throttling.sql"),
     ),
 ];
 
