@@ -23,6 +23,10 @@ pub struct Target {
     pub pool_id: String,
     pub client_id: String,
     pub admin: AdminKey,
+    /// The confidential client of the client_credentials workload, and the scope it asks.
+    pub m2m_client_id: String,
+    pub m2m_client_secret: String,
+    pub m2m_scope: String,
 }
 
 pub struct Conn {

@@ -174,7 +174,7 @@ fn bench(
         .read_line(&mut line)
         .map_err(|e| e.to_string())?;
     let ready: Vec<&str> = line.split_whitespace().collect();
-    let [_, addr, pool_id, client_id, seeded] = ready[..] else {
+    let [_, addr, pool_id, client_id, seeded, m2m_id, m2m_secret, m2m_scope] = ready[..] else {
         return Err(format!("the server did not start (it said {line:?})"));
     };
     println!(
@@ -188,6 +188,9 @@ fn bench(
         pool_id: pool_id.to_owned(),
         client_id: client_id.to_owned(),
         admin,
+        m2m_client_id: m2m_id.to_owned(),
+        m2m_client_secret: m2m_secret.to_owned(),
+        m2m_scope: m2m_scope.to_owned(),
     };
     let plan = run::Plan {
         target: std::sync::Arc::new(target),

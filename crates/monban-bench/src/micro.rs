@@ -98,7 +98,11 @@ impl Primitives {
             Workload::Refresh => Some(refresh),
             Workload::GetUser => Some(get_user),
             Workload::ListUsers => None,
+            // One access token minted per request.
+            Workload::ClientCredentials => Some(self.rs256_sign),
             Workload::Mixed => Some(0.80 * get_user + 0.15 * refresh + 0.05 * password),
+            // The timed GetUser calls; the sign-ins beside them are load, not output.
+            Workload::Storm => None,
         }
     }
 }

@@ -13,12 +13,14 @@ use monban_core::auth::srp::{SrpIdentity, Verifier};
 use monban_core::entities::{SrpCredential, UserPool};
 use monban_core::mail::OutboxMailer;
 use monban_core::ops::app_clients::create_user_pool_client;
+use monban_core::ops::resource_servers::create_resource_server;
 use monban_core::ops::user_pools::create_user_pool;
 use monban_core::password::hash_password;
 use monban_core::store::Store;
 use monban_core::users::new_user;
 use monban_core::wire::idp::{
-    CreateUserPoolClientRequest, CreateUserPoolRequest, ExplicitAuthFlowsType, UserStatusType,
+    CreateResourceServerRequest, CreateUserPoolClientRequest, CreateUserPoolRequest,
+    ExplicitAuthFlowsType, OAuthFlowType, ResourceServerScopeType, UserStatusType,
 };
 use monban_core::{Cx, Iam, Settings, SystemClock, SystemRng};
 use monban_server::{AdminKey, App, WebhookSettings, WebhookTriggers};
@@ -114,6 +116,7 @@ pub async fn serve_child(args: ChildArgs) -> Result<(), String> {
         .user_pool_client
         .and_then(|c| c.client_id)
         .ok_or("CreateUserPoolClient returned no id")?;
+    let (m2m_id, m2m_secret) = machine_client(&cx, &iam, &pool_id).await?;
 
     let started = Instant::now();
     let pool = cx
@@ -130,10 +133,54 @@ pub async fn serve_child(args: ChildArgs) -> Result<(), String> {
         admin_keys: vec![args.admin],
         dev: false,
     };
-    println!("READY {addr} {pool_id} {client_id} {seeded:.2}");
+    println!("READY {addr} {pool_id} {client_id} {seeded:.2} {m2m_id} {m2m_secret} {M2M_SCOPE}");
     axum::serve(listener, monban_server::router(app))
         .await
         .map_err(|e| format!("serve: {e}"))
+}
+
+/// The scope the client_credentials workload asks for.
+const M2M_SCOPE: &str = "bench/read";
+
+/// A resource server `bench` with scope `read`, and a confidential client allowed the
+/// client_credentials grant for it: (client id, client secret).
+async fn machine_client(cx: &Cx, iam: &Iam, pool_id: &str) -> Result<(String, String), String> {
+    create_resource_server(
+        cx,
+        iam,
+        CreateResourceServerRequest {
+            user_pool_id: pool_id.to_owned(),
+            identifier: "bench".to_owned(),
+            name: "bench".to_owned(),
+            scopes: Some(vec![ResourceServerScopeType {
+                scope_name: "read".to_owned(),
+                scope_description: "read".to_owned(),
+            }]),
+        },
+    )
+    .await
+    .map_err(|e| format!("CreateResourceServer: {e:?}"))?;
+    let client = create_user_pool_client(
+        cx,
+        iam,
+        CreateUserPoolClientRequest {
+            user_pool_id: pool_id.to_owned(),
+            client_name: "bench-m2m".to_owned(),
+            generate_secret: Some(true),
+            allowed_o_auth_flows: Some(vec![OAuthFlowType::ClientCredentials]),
+            allowed_o_auth_flows_user_pool_client: Some(true),
+            allowed_o_auth_scopes: Some(vec![M2M_SCOPE.to_owned()]),
+            ..Default::default()
+        },
+    )
+    .await
+    .map_err(|e| format!("CreateUserPoolClient (m2m): {e:?}"))?
+    .user_pool_client
+    .ok_or("CreateUserPoolClient returned no client")?;
+    match (client.client_id, client.client_secret) {
+        (Some(id), Some(secret)) => Ok((id, secret)),
+        _ => Err("the m2m client has no id or secret".to_owned()),
+    }
 }
 
 /// Inserts `count` confirmed users `user0000000`…, all with [`PASSWORD`]: one Argon2id hash

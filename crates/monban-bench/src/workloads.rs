@@ -26,18 +26,25 @@ pub enum Workload {
     Refresh,
     GetUser,
     ListUsers,
+    /// client_credentials at `/{pool}/oauth2/token` (HTTP Basic client authentication).
+    ClientCredentials,
     Mixed,
+    /// Half the clients sign in with USER_PASSWORD_AUTH without pause while the other half
+    /// call GetUser; only the GetUser calls are timed (does hashing starve other requests?).
+    Storm,
 }
 
 impl Workload {
-    pub const ALL: [Workload; 7] = [
+    pub const ALL: [Workload; 9] = [
         Workload::SignUp,
         Workload::Password,
         Workload::Srp,
         Workload::Refresh,
         Workload::GetUser,
         Workload::ListUsers,
+        Workload::ClientCredentials,
         Workload::Mixed,
+        Workload::Storm,
     ];
 
     pub fn name(self) -> &'static str {
@@ -48,7 +55,9 @@ impl Workload {
             Workload::Refresh => "refresh",
             Workload::GetUser => "getuser",
             Workload::ListUsers => "listusers",
+            Workload::ClientCredentials => "m2m",
             Workload::Mixed => "mixed",
+            Workload::Storm => "storm",
         }
     }
 
@@ -68,7 +77,7 @@ impl Workload {
     pub fn needs_tokens(self) -> bool {
         matches!(
             self,
-            Workload::Refresh | Workload::GetUser | Workload::Mixed
+            Workload::Refresh | Workload::GetUser | Workload::Mixed | Workload::Storm
         )
     }
 }
@@ -131,6 +140,9 @@ impl Client {
                 // Drop the last digit: about ten users match.
                 self.list_users(t, &name[..name.len() - 1]).await
             }
+            Workload::ClientCredentials => self.client_credentials(t).await,
+            // The timed half; `run::one` gives the other half `sign_in_forever`.
+            Workload::Storm => self.get_user(t).await,
             Workload::Mixed => match self.pick(100) {
                 0..80 => self.get_user(t).await,
                 80..95 => self.refresh(t).await,
@@ -139,6 +151,51 @@ impl Client {
                     self.password(t, &user).await.map(|_| ())
                 }
             },
+        }
+    }
+
+    /// The untimed half of [`Workload::Storm`]: sign-ins until `deadline`; the errors.
+    pub async fn sign_in_forever(
+        &mut self,
+        t: &Target,
+        users: usize,
+        deadline: std::time::Instant,
+    ) -> u64 {
+        let mut errors = 0;
+        while std::time::Instant::now() < deadline {
+            let user = username(self.pick(users));
+            if self.password(t, &user).await.is_err() {
+                errors += 1;
+            }
+        }
+        errors
+    }
+
+    async fn client_credentials(&mut self, t: &Target) -> Result<(), String> {
+        use base64::Engine as _;
+        let basic = base64::engine::general_purpose::STANDARD
+            .encode(format!("{}:{}", t.m2m_client_id, t.m2m_client_secret));
+        let request = hyper::Request::builder()
+            .method("POST")
+            .uri(format!("/{}/oauth2/token", t.pool_id))
+            .header("host", t.addr.to_string())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("authorization", format!("Basic {basic}"))
+            .body(http_body_util::Full::new(hyper::body::Bytes::from(
+                format!("grant_type=client_credentials&scope={}", t.m2m_scope),
+            )))
+            .map_err(|e| e.to_string())?;
+        let (status, body) = self.conn.send(request).await?;
+        if status != 200 {
+            return Err(format!(
+                "client_credentials: HTTP {status} {}",
+                String::from_utf8_lossy(&body[..body.len().min(200)])
+            ));
+        }
+        let out: Value = serde_json::from_slice(&body).map_err(|e| e.to_string())?;
+        match out["access_token"].as_str() {
+            Some(_) => Ok(()),
+            None => Err(format!("client_credentials: no access_token in {out}")),
         }
     }
 

@@ -1,13 +1,14 @@
 //! Passwords: Argon2id hashing off the async workers, the pool's password policy in
 //! Cognito's words, and temporary passwords that satisfy it.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::Params;
 use monban_wire::idp::PasswordPolicyType;
 
 use crate::cx::Rng;
 use crate::error::{Error, ErrorKind};
 use crate::ids::random_from;
+
+mod argon2id;
 
 /// Argon2id cost. Defaults are OWASP's minimum: m = 19 MiB, t = 2, p = 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,15 +28,14 @@ impl Default for HashParams {
     }
 }
 
-fn argon2(params: HashParams) -> Result<Argon2<'static>, Error> {
-    let p = Params::new(
+fn argon2_params(params: HashParams) -> Result<Params, Error> {
+    Params::new(
         params.memory_kib,
         params.iterations,
         params.parallelism,
         None,
     )
-    .map_err(|e| Error::internal(format!("argon2 parameters: {e}")))?;
-    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, p))
+    .map_err(|e| Error::internal(format!("argon2 parameters: {e}")))
 }
 
 /// Hashes off the async workers (see `heavy`): a hash takes tens of milliseconds of CPU.
@@ -47,29 +47,15 @@ pub async fn hash_password(
     let mut salt = [0u8; 16];
     rng.fill(&mut salt);
     let password = password.to_owned();
-    crate::heavy::run(move || {
-        let salt =
-            SaltString::encode_b64(&salt).map_err(|e| Error::internal(format!("salt: {e}")))?;
-        argon2(params)?
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| Error::internal(format!("argon2: {e}")))
-    })
-    .await?
+    crate::heavy::run(move || argon2id::hash(argon2_params(params)?, &salt, password.as_bytes()))
+        .await?
 }
 
 /// True when `password` matches the PHC string `hash` (parameters are read from the hash).
 pub async fn verify_password(hash: &str, password: &str) -> Result<bool, Error> {
     let hash = hash.to_owned();
     let password = password.to_owned();
-    crate::heavy::run(move || {
-        let parsed =
-            PasswordHash::new(&hash).map_err(|e| Error::internal(format!("stored hash: {e}")))?;
-        Ok(Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok())
-    })
-    .await?
+    crate::heavy::run(move || argon2id::verify(&hash, password.as_bytes())).await?
 }
 
 /// The characters Cognito counts as symbols.

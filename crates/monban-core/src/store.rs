@@ -445,4 +445,36 @@ pub trait Store:
 {
     /// Cheap round trip to the database, for health checks.
     async fn ping(&self) -> StoreResult<()>;
+
+    /// What checking an access token needs fresh: its user and the state of its token
+    /// family. `None` if the user is gone. Backends answer in one round trip where they can
+    /// (this runs on every self-service call).
+    async fn get_token_user(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        family_id: &str,
+    ) -> StoreResult<Option<(User, TokenFamilyState)>> {
+        let (user, revoked) = tokio::join!(
+            self.get_user_by_sub(pool_id, sub),
+            self.token_family_revoked_at(pool_id, family_id),
+        );
+        let family = match revoked {
+            Ok(None) => TokenFamilyState::Live,
+            Ok(Some(_)) => TokenFamilyState::Revoked,
+            Err(StoreError::NotFound) => TokenFamilyState::Unknown,
+            Err(e) => return Err(e),
+        };
+        Ok(user?.map(|user| (user, family)))
+    }
+}
+
+/// Where a token family stands, for [`Store::get_token_user`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenFamilyState {
+    Live,
+    /// RevokeToken or GlobalSignOut ended it.
+    Revoked,
+    /// No such family (its user was deleted and made again, say): as good as revoked.
+    Unknown,
 }

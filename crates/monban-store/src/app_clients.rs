@@ -32,6 +32,47 @@ fn config_json(client: &AppClient) -> StoreResult<String> {
     to_json("app client", &config)
 }
 
+async fn update_row(store: &SqlStore, client: &AppClient) -> StoreResult<()> {
+    let done = query(
+        "UPDATE app_clients SET name = $3, secret = $4, modified_ms = $5, config = $6, \
+         version = version + 1 WHERE pool_id = $1 AND client_id = $2 AND version = $7",
+    )
+    .bind(&client.pool_id)
+    .bind(&client.client_id)
+    .bind(&client.name)
+    .bind(client.secret.as_deref())
+    .bind(client.modified_ms)
+    .bind(config_json(client)?)
+    .bind(client.version)
+    .execute(&store.pool)
+    .await
+    .map_err(unavailable)?;
+    if done.rows_affected() == 0 {
+        let still_there = query("SELECT 1 FROM app_clients WHERE pool_id = $1 AND client_id = $2")
+            .bind(&client.pool_id)
+            .bind(&client.client_id)
+            .fetch_optional(&store.pool)
+            .await
+            .map_err(unavailable)?
+            .is_some();
+        return Err(stale_or_gone(still_there));
+    }
+    Ok(())
+}
+
+async fn delete_row(store: &SqlStore, pool_id: &str, client_id: &str) -> StoreResult<()> {
+    let done = query("DELETE FROM app_clients WHERE pool_id = $1 AND client_id = $2")
+        .bind(pool_id)
+        .bind(client_id)
+        .execute(&store.pool)
+        .await
+        .map_err(unavailable)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
 #[async_trait]
 impl AppClientStore for SqlStore {
     async fn insert_app_client(&self, client: &AppClient) -> StoreResult<()> {
@@ -55,55 +96,34 @@ impl AppClientStore for SqlStore {
     }
 
     async fn get_app_client(&self, client_id: &str) -> StoreResult<Option<AppClient>> {
+        if let Some(client) = self.cache.clients.get(client_id) {
+            return Ok(Some(client));
+        }
         let sql = format!("SELECT {COLUMNS} FROM app_clients WHERE client_id = $1");
         let row = query(&sql)
             .bind(client_id)
             .fetch_optional(&self.pool)
             .await
             .map_err(unavailable)?;
-        row.as_ref().map(client_from_row).transpose()
+        let client = row.as_ref().map(client_from_row).transpose()?;
+        if let Some(client) = &client {
+            self.cache.clients.put(client_id, client);
+        }
+        Ok(client)
     }
 
     async fn update_app_client(&self, client: &AppClient) -> StoreResult<()> {
-        let done = query(
-            "UPDATE app_clients SET name = $3, secret = $4, modified_ms = $5, config = $6, \
-             version = version + 1 WHERE pool_id = $1 AND client_id = $2 AND version = $7",
-        )
-        .bind(&client.pool_id)
-        .bind(&client.client_id)
-        .bind(&client.name)
-        .bind(client.secret.as_deref())
-        .bind(client.modified_ms)
-        .bind(config_json(client)?)
-        .bind(client.version)
-        .execute(&self.pool)
-        .await
-        .map_err(unavailable)?;
-        if done.rows_affected() == 0 {
-            let still_there =
-                query("SELECT 1 FROM app_clients WHERE pool_id = $1 AND client_id = $2")
-                    .bind(&client.pool_id)
-                    .bind(&client.client_id)
-                    .fetch_optional(&self.pool)
-                    .await
-                    .map_err(unavailable)?
-                    .is_some();
-            return Err(stale_or_gone(still_there));
-        }
-        Ok(())
+        let written = update_row(self, client).await;
+        // Dropped whatever the outcome, once the write is over: after a version mismatch
+        // the retry must read the row as it is now, not the copy that lost the race.
+        self.cache.clients.remove(&client.client_id);
+        written
     }
 
     async fn delete_app_client(&self, pool_id: &str, client_id: &str) -> StoreResult<()> {
-        let done = query("DELETE FROM app_clients WHERE pool_id = $1 AND client_id = $2")
-            .bind(pool_id)
-            .bind(client_id)
-            .execute(&self.pool)
-            .await
-            .map_err(unavailable)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        let deleted = delete_row(self, pool_id, client_id).await;
+        self.cache.clients.remove(client_id);
+        deleted
     }
 
     async fn list_app_clients(

@@ -57,6 +57,10 @@ impl Dialect {
                 .max_connections(1)
                 .idle_timeout(None)
                 .max_lifetime(None)
+                // The pool's default pings the connection before every statement: one more
+                // round trip to SQLite's worker thread per query, for a file that cannot
+                // go away underneath us.
+                .test_before_acquire(false)
                 .after_connect(|conn, _meta| {
                     Box::pin(async move {
                         for pragma in SQLITE_PRAGMAS {

@@ -15,6 +15,7 @@ mod app_clients;
 mod auth_sessions;
 mod codec;
 mod codes;
+mod config_cache;
 mod devices;
 mod dialect;
 mod error;

@@ -81,7 +81,9 @@ impl ResetStore for SqlStore {
             }
             Dialect::Postgres => {}
         }
-        tx.commit().await.map_err(unavailable)
+        let committed = tx.commit().await.map_err(unavailable);
+        self.cache.clear();
+        committed
     }
 }
 

@@ -1,10 +1,14 @@
 //! The store handle: connecting, migrating, and the health check.
 
 use async_trait::async_trait;
-use monban_core::store::{Store, StoreError, StoreResult};
+use monban_core::entities::User;
+use monban_core::store::{Store, StoreError, StoreResult, TokenFamilyState};
 use sqlx::migrate::Migrator;
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
+use std::sync::Arc;
+
+use crate::config_cache::ConfigCache;
 use crate::dialect::Dialect;
 use crate::error::unavailable;
 
@@ -14,6 +18,7 @@ use crate::error::unavailable;
 pub struct SqlStore {
     pub(crate) pool: AnyPool,
     pub(crate) dialect: Dialect,
+    pub(crate) cache: Arc<ConfigCache>,
 }
 
 impl std::fmt::Debug for SqlStore {
@@ -44,7 +49,11 @@ impl SqlStore {
             .connect(url)
             .await
             .map_err(unavailable)?;
-        Ok(SqlStore { pool, dialect })
+        Ok(SqlStore {
+            pool,
+            dialect,
+            cache: Arc::default(),
+        })
     }
 
     /// Applies the migrations not yet applied. Safe to run from several processes at once
@@ -82,5 +91,14 @@ impl Store for SqlStore {
     async fn ping(&self) -> StoreResult<()> {
         self.pool.execute("SELECT 1").await.map_err(unavailable)?;
         Ok(())
+    }
+
+    async fn get_token_user(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        family_id: &str,
+    ) -> StoreResult<Option<(User, TokenFamilyState)>> {
+        crate::users::get_token_user(self, pool_id, sub, family_id).await
     }
 }

@@ -46,18 +46,34 @@ impl UserPoolStore for SqlStore {
     }
 
     async fn get_user_pool(&self, id: &str) -> StoreResult<Option<UserPool>> {
+        if let Some(pool) = self.cache.pools.get(id) {
+            return Ok(Some(pool));
+        }
         let row = pool_tables::get(&self.pool, TABLE, id).await?;
-        row.as_ref().map(pool_from_row).transpose()
+        let pool = row.as_ref().map(pool_from_row).transpose()?;
+        if let Some(pool) = &pool {
+            self.cache.pools.put(id, pool);
+        }
+        Ok(pool)
     }
 
     async fn update_user_pool(&self, pool: &UserPool) -> StoreResult<()> {
-        pool_tables::update(&self.pool, TABLE, &columns(pool)?).await
+        let written = pool_tables::update(&self.pool, TABLE, &columns(pool)?).await;
+        // Dropped whatever the outcome, once the write is over: after a version mismatch
+        // the retry must read the row as it is now, not the copy that lost the race.
+        self.cache.pools.remove(&pool.id);
+        written
     }
 
     async fn delete_user_pool(&self, id: &str) -> StoreResult<()> {
         // The schema's ON DELETE CASCADE takes the clients, users (with what hangs off
         // them), groups, signing keys and sessions with it, in this one statement.
-        pool_tables::delete(&self.pool, TABLE, id).await
+        let deleted = pool_tables::delete(&self.pool, TABLE, id).await;
+        self.cache.pools.remove(id);
+        self.cache
+            .clients
+            .remove_where(|client| client.pool_id == id);
+        deleted
     }
 
     async fn list_user_pools(

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use monban_core::entities::{FilterAttribute, User, UserFilter};
-use monban_core::store::{StoreError, StoreResult, UserStore};
+use monban_core::store::{StoreError, StoreResult, TokenFamilyState, UserStore};
 use monban_wire::idp::UserStatusType;
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
@@ -280,4 +280,46 @@ impl UserStore for SqlStore {
         let rows = q.fetch_all(&self.pool).await.map_err(unavailable)?;
         users_from_rows(&rows)
     }
+}
+
+/// The user with its keys and its token family's state in one statement (the access-token
+/// check runs on every self-service call; each statement is a round trip to SQLite's
+/// worker thread or to PostgreSQL).
+pub(crate) async fn get_token_user(
+    store: &SqlStore,
+    pool_id: &str,
+    sub: &str,
+    family_id: &str,
+) -> StoreResult<Option<(User, TokenFamilyState)>> {
+    let sql = format!(
+        "SELECT p.pool_id, p.sub, p.username, p.status, p.enabled, p.password_hash, \
+         p.attributes, p.data, p.created_ms, p.modified_ms, p.version, k.key AS login_key, \
+         f.family_id AS family_id, f.revoked_ms AS family_revoked_ms \
+         FROM (SELECT {USER_COLUMNS} FROM users u WHERE u.pool_id = $1 AND u.sub = $2) p \
+         LEFT JOIN token_families f ON f.pool_id = p.pool_id AND f.family_id = $3 \
+         LEFT JOIN user_keys k ON k.pool_id = p.pool_id AND k.sub = p.sub \
+         ORDER BY k.key_order"
+    );
+    let rows = query(&sql)
+        .bind(pool_id)
+        .bind(sub)
+        .bind(family_id)
+        .fetch_all(&store.pool)
+        .await
+        .map_err(unavailable)?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let family = match (
+        column_value::<Option<String>>(first, "family_id")?,
+        column_value::<Option<i64>>(first, "family_revoked_ms")?,
+    ) {
+        (None, _) => TokenFamilyState::Unknown,
+        (Some(_), None) => TokenFamilyState::Live,
+        (Some(_), Some(_)) => TokenFamilyState::Revoked,
+    };
+    Ok(users_from_rows(&rows)?
+        .into_iter()
+        .next()
+        .map(|user| (user, family)))
 }

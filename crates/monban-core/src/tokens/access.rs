@@ -10,7 +10,7 @@ use super::keys::{verification_key, TokenUse};
 use super::USER_ADMIN_SCOPE;
 use crate::entities::{User, UserPool};
 use crate::error::Error;
-use crate::store::StoreError;
+use crate::store::TokenFamilyState;
 use crate::Cx;
 
 /// Who an access token speaks for, once checked.
@@ -80,23 +80,16 @@ pub async fn authenticate_access_token_for(
             "Access Token does not have required scopes",
         ));
     }
-    let (revoked, user, pool) = tokio::join!(
+    let (user, pool) = tokio::join!(
         cx.store
-            .token_family_revoked_at(pool_id, &claims.origin_jti),
-        cx.store.get_user_by_sub(pool_id, &claims.sub),
+            .get_token_user(pool_id, &claims.sub, &claims.origin_jti),
         cx.store.get_user_pool(pool_id),
     );
     let revoked_error = || Error::not_authorized("Access Token has been revoked");
-    let family_revoked = match revoked {
-        Ok(at) => at.is_some(),
-        // An unknown family (its user was deleted, say) counts as revoked.
-        Err(StoreError::NotFound) => true,
-        Err(e) => return Err(e.into()),
-    };
-    let (Some(user), Some(pool)) = (user?, pool?) else {
+    let (Some((user, family)), Some(pool)) = (user?, pool?) else {
         return Err(revoked_error());
     };
-    if family_revoked {
+    if family != TokenFamilyState::Live {
         return Err(revoked_error());
     }
     if !user.enabled {
