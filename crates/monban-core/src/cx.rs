@@ -62,6 +62,14 @@ pub struct Settings {
     pub credentials: crate::credentials::CredentialSettings,
     /// OpenID Connect providers of identity pools and the port fetching their keys.
     pub identity_pools: crate::identity_pools::IdentityPoolSettings,
+    /// The hosted UI's session lifetime.
+    pub hosted_ui: crate::hosted_ui::HostedUiSettings,
+    /// Trusted proxies (for the recorded source IP) and retention of the audit trail.
+    pub audit: crate::audit::AuditSettings,
+    /// Per-source token buckets on the public sign-in and sign-up operations.
+    pub throttling: crate::throttling::ThrottleSettings,
+    /// Prefix-domain base for `Host`-routed OAuth endpoints.
+    pub oauth: crate::oauth::OAuthSettings,
 }
 
 /// How the `iss` claim of tokens is spelled (tokens.md §1).
@@ -87,6 +95,10 @@ impl Default for Settings {
             lockout: crate::auth::flows::LockoutSettings::default(),
             credentials: crate::credentials::CredentialSettings::default(),
             identity_pools: crate::identity_pools::IdentityPoolSettings::default(),
+            hosted_ui: crate::hosted_ui::HostedUiSettings::default(),
+            audit: crate::audit::AuditSettings::default(),
+            throttling: crate::throttling::ThrottleSettings::default(),
+            oauth: crate::oauth::OAuthSettings::default(),
         }
     }
 }

@@ -111,6 +111,16 @@ impl Mailer for OutboxCopyMailer {
         self.inner.send(email.clone()).await?;
         self.outbox.send(email).await
     }
+
+    async fn send_traced(
+        &self,
+        email: Email,
+        meta: crate::mail::MailMeta,
+    ) -> Result<Option<i64>, Error> {
+        let id = self.inner.send_traced(email.clone(), meta).await?;
+        self.outbox.send(email).await?;
+        Ok(id)
+    }
 }
 
 /// The same for text messages: sent through `inner` (a webhook), copied to the SMS outbox.

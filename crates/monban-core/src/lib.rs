@@ -2,17 +2,21 @@
 //! and one function per operation in `ops/`. Operations take and return the wire structs of
 //! `monban-wire` (they are the contract) and get everything else from [`Cx`].
 
+pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod caller;
 pub mod codes;
 pub mod credentials;
 pub mod cx;
+pub mod decoy_store;
 pub mod dev;
 pub mod devices;
 pub mod entities;
 pub mod error;
+pub mod export;
 pub mod heavy;
+pub mod hosted_ui;
 pub mod identity_pools;
 pub mod ids;
 pub mod mail;
@@ -25,8 +29,10 @@ pub mod pool_config;
 mod sealed;
 pub mod sms;
 pub mod store;
+pub mod throttling;
 pub mod tokens;
 pub mod triggers;
+pub mod user_import;
 pub mod users;
 
 pub use caller::{Caller, Iam};

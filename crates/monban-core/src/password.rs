@@ -9,6 +9,8 @@ use crate::error::{Error, ErrorKind};
 use crate::ids::random_from;
 
 mod argon2id;
+pub mod foreign;
+pub use foreign::{ForeignHash, Pbkdf2Digest};
 
 /// Argon2id cost. Defaults are OWASP's minimum: m = 19 MiB, t = 2, p = 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,11 +53,27 @@ pub async fn hash_password(
         .await?
 }
 
-/// True when `password` matches the PHC string `hash` (parameters are read from the hash).
+/// True when `password` matches the PHC string `hash` (parameters are read from the hash),
+/// or the imported [`ForeignHash`] it holds.
 pub async fn verify_password(hash: &str, password: &str) -> Result<bool, Error> {
     let hash = hash.to_owned();
     let password = password.to_owned();
-    crate::heavy::run(move || argon2id::verify(&hash, password.as_bytes())).await?
+    crate::heavy::run(move || {
+        if !hash.starts_with("$argon2") {
+            return match ForeignHash::from_stored(&hash) {
+                Some(foreign) => foreign.verify(&password),
+                None => Err(Error::internal("stored hash: unknown format")),
+            };
+        }
+        argon2id::verify(&hash, password.as_bytes())
+    })
+    .await?
+}
+
+/// True when a stored hash is not the pool's own kind (Argon2id): an imported hash, to be
+/// replaced once a sign-in proves the password.
+pub fn is_foreign_hash(hash: &str) -> bool {
+    !hash.starts_with("$argon2id$")
 }
 
 /// The characters Cognito counts as symbols.

@@ -442,6 +442,12 @@ pub trait Store:
     + IdentityPoolStore
     + IdentityStore
     + OAuthStore
+    + crate::export::ExportStore
+    + crate::audit::AuditStore
+    + crate::hosted_ui::HostedUiStore
+    + crate::mail::MailLogStore
+    + crate::user_import::UserImportStore
+    + crate::decoy_store::DecoyStore
 {
     /// Cheap round trip to the database, for health checks.
     async fn ping(&self) -> StoreResult<()>;

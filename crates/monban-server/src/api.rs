@@ -17,6 +17,7 @@ use monban_wire::ErrorKind;
 use monban_wire::Service;
 
 use crate::app::App;
+use crate::audit;
 use crate::request_log;
 use crate::response;
 use crate::sigv4::{RequestParts, Verifier};
@@ -58,9 +59,20 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
         Ok(found) => found,
         Err(e) => return response::error(e),
     };
-    let mut response = match call(&app, api, op, &parts, body).await {
-        Ok(response) => response,
-        Err(e) => response::error(e),
+    let audit = audit::ApiCall::start(&app, op.name, &parts);
+    let (body, caller, result) = call(&app, api, op, &parts, body).await;
+    let mut response = match result {
+        Ok(response) => {
+            let (response, json) = audit_view(op, response).await;
+            audit
+                .finish(&app, &body, caller.as_ref(), Ok(json.as_ref()))
+                .await;
+            response
+        }
+        Err(e) => {
+            audit.finish(&app, &body, caller.as_ref(), Err(&e)).await;
+            response::error(e)
+        }
     };
     response
         .extensions_mut()
@@ -68,16 +80,45 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
     response
 }
 
+/// The body read (empty if it could not be), the caller once authenticated, and the
+/// outcome: what the audit record is made of.
 async fn call(
     app: &App,
     api: Api,
     op: &'static Operation,
     parts: &Parts,
     body: Body,
-) -> Result<Response, Error> {
-    let body = read_body(parts, body).await?;
-    let caller = authenticate(app, api, op, parts, &body)?;
-    crate::dispatch::dispatch(app, api, op, caller, &body).await
+) -> (Vec<u8>, Option<Caller>, Result<Response, Error>) {
+    let body = match read_body(parts, body).await {
+        Ok(body) => body,
+        Err(e) => return (Vec::new(), None, Err(e)),
+    };
+    let caller = match authenticate(app, api, op, parts, &body) {
+        Ok(caller) => caller,
+        Err(e) => return (body, None, Err(e)),
+    };
+    let result = crate::dispatch::dispatch(app, api, op, caller.clone(), &body).await;
+    (body, Some(caller), result)
+}
+
+/// The response JSON of operations whose answer names the user (tokens, `UserSub`), for
+/// the audit record; the response is rebuilt unchanged. Others pass through untouched.
+async fn audit_view(op: &Operation, response: Response) -> (Response, Option<serde_json::Value>) {
+    if !audit::response_names_user(op.name) {
+        return (response, None);
+    }
+    let (parts, body) = response.into_parts();
+    // The body is already in memory (`response::ok`): this does not wait on the network.
+    match axum::body::to_bytes(body, MAX_BODY.saturating_mul(4)).await {
+        Ok(bytes) => {
+            let json = serde_json::from_slice(&bytes).ok();
+            (Response::from_parts(parts, Body::from(bytes)), json)
+        }
+        Err(e) => (
+            response::error(Error::internal(format!("response body: {e}"))),
+            None,
+        ),
+    }
 }
 
 fn unknown_operation(message: impl Into<String>) -> Error {

@@ -4,8 +4,9 @@
 
 use axum::response::Response;
 use monban_core::ops::{
-    app_clients, auth, devices, domains, groups, identity_pools, mfa, resource_servers,
-    self_service, sign_up, tokens, user_pools, users,
+    app_clients, auth, auth_events, devices, domains, groups, identity_pools, mfa,
+    resource_servers, self_service, sign_up, tokens, ui_customization, user_import, user_pools,
+    users,
 };
 use monban_core::{Caller, Cx, Error, Iam};
 use monban_wire::schema::Operation;
@@ -107,7 +108,19 @@ async fn user_pool_api(c: Call<'_>) -> Result<Response, Error> {
         "AdminResetUserPassword" => c.iam(users::admin_reset_user_password).await,
         "AdminSetUserPassword" => c.iam(users::admin_set_user_password).await,
         "AdminUpdateUserAttributes" => c.iam(users::admin_update_user_attributes).await,
+        // Auth events (from the audit trail)
+        "AdminListUserAuthEvents" => c.iam(auth_events::admin_list_user_auth_events).await,
+        "AdminUpdateAuthEventFeedback" => {
+            c.iam(auth_events::admin_update_auth_event_feedback).await
+        }
         "ListUsers" => c.iam(users::list_users).await,
+        // CSV user import jobs
+        "CreateUserImportJob" => c.iam(user_import::create_user_import_job).await,
+        "DescribeUserImportJob" => c.iam(user_import::describe_user_import_job).await,
+        "GetCSVHeader" => c.iam(user_import::get_csv_header).await,
+        "ListUserImportJobs" => c.iam(user_import::list_user_import_jobs).await,
+        "StartUserImportJob" => c.iam(user_import::start_user_import_job).await,
+        "StopUserImportJob" => c.iam(user_import::stop_user_import_job).await,
         // Groups
         "AdminAddUserToGroup" => c.iam(groups::admin_add_user_to_group).await,
         "AdminListGroupsForUser" => c.iam(groups::admin_list_groups_for_user).await,
@@ -172,6 +185,8 @@ async fn user_pool_api(c: Call<'_>) -> Result<Response, Error> {
         "UpdateResourceServer" => c.iam(resource_servers::update_resource_server).await,
         "DeleteResourceServer" => c.iam(resource_servers::delete_resource_server).await,
         "ListResourceServers" => c.iam(resource_servers::list_resource_servers).await,
+        "SetUICustomization" => c.iam(ui_customization::set_ui_customization).await,
+        "GetUICustomization" => c.iam(ui_customization::get_ui_customization).await,
         _ => Err(not_implemented(c.op)),
     }
 }

@@ -5,13 +5,18 @@
 
 mod api;
 mod app;
+mod audit;
 mod cors;
 mod credentials_verify;
 mod date;
 mod dev_api;
 mod dispatch;
+#[doc(hidden)]
+pub mod fuzzing;
 mod health;
+mod hosted_ui;
 mod identity_well_known;
+mod mail_sender;
 mod oauth;
 mod oidc_keys;
 mod outbound_http;
@@ -21,6 +26,8 @@ mod sigv4;
 mod sms_webhook;
 mod smtp;
 mod sts_client;
+mod throttle;
+mod user_import_upload;
 mod webhook;
 mod well_known;
 
@@ -34,9 +41,11 @@ use axum::Router;
 
 pub use app::{AdminKey, App};
 pub use dev_api::DevControls;
+pub use mail_sender::{MailSender, RetryPolicy};
 pub use oidc_keys::HttpOidcKeys;
 pub use sms_webhook::{SmsWebhookSettings, WebhookSms};
-pub use smtp::{SmtpMailer, SmtpSecurity, SmtpSettings};
+pub use smtp::dkim::{sender_domain, DkimKey, DkimSigner, DkimSigners};
+pub use smtp::{SendError, SmtpMailer, SmtpSecurity, SmtpSettings};
 pub use sts_client::HttpStsTransport;
 pub use webhook::{WebhookSettings, WebhookTriggers};
 
@@ -63,8 +72,19 @@ fn build(app: App, dev: Option<DevControls>) -> Router {
         Some(controls) => dev_api::routes(app.clone(), controls),
         None => dev_api::refused(),
     };
-    Router::new()
-        .route("/", post(api::handle))
+    let throttle = Arc::new(throttle::Throttle {
+        buckets: monban_core::throttling::TokenBuckets::new(app.cx.settings.throttling),
+        clock: app.cx.clock.clone(),
+    });
+    let domains = app.clone();
+    let router = Router::new()
+        .route(
+            "/",
+            post(api::handle).layer(axum::middleware::from_fn_with_state(
+                throttle,
+                throttle::layer,
+            )),
+        )
         .route("/health", get(health::handle))
         .route(credentials_verify::PATH, post(credentials_verify::handle))
         .route(
@@ -75,12 +95,17 @@ fn build(app: App, dev: Option<DevControls>) -> Router {
             identity_well_known::DISCOVERY_PATH,
             get(identity_well_known::openid_configuration),
         )
+        .route(
+            &user_import_upload::path(),
+            get(user_import_upload::get).put(user_import_upload::put),
+        )
         .route("/{pool_id}/.well-known/jwks.json", get(well_known::jwks))
         .route(
             "/{pool_id}/.well-known/openid-configuration",
             get(well_known::openid_configuration),
         )
         .merge(oauth::routes())
+        .merge(hosted_ui::routes())
         .merge(test_support)
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
@@ -88,5 +113,6 @@ fn build(app: App, dev: Option<DevControls>) -> Router {
         ))
         .with_state(app)
         .layer(cors::layer())
-        .layer(axum::middleware::from_fn(request_log::layer))
+        .layer(axum::middleware::from_fn(request_log::layer));
+    oauth::host::wrap(domains, router)
 }

@@ -9,6 +9,10 @@ use serde::Serialize;
 pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
 pub const ERROR_TYPE: HeaderName = HeaderName::from_static("x-amzn-errortype");
 pub const ERROR_MESSAGE: HeaderName = HeaderName::from_static("x-amzn-errormessage");
+/// Longer messages stay out of the header: a validation message echoing a large value
+/// would make a response head that clients refuse (hyper: 400 kB, Python's http.client:
+/// 64 kB a line).
+const MAX_ERROR_MESSAGE_HEADER: usize = 2048;
 
 /// A successful answer: 200 and the output shape as JSON.
 pub fn ok<T: Serialize>(output: &T) -> Response {
@@ -38,8 +42,10 @@ pub fn error(e: Error) -> Response {
     headers.insert(ERROR_TYPE, HeaderValue::from_static(name));
     // Only when the message fits in a header as it is (amazon-cognito-identity-js reads the
     // body first anyway).
-    if let Ok(value) = HeaderValue::from_str(&e.message) {
-        headers.insert(ERROR_MESSAGE, value);
+    if e.message.len() <= MAX_ERROR_MESSAGE_HEADER {
+        if let Ok(value) = HeaderValue::from_str(&e.message) {
+            headers.insert(ERROR_MESSAGE, value);
+        }
     }
     response.extensions_mut().insert(e.kind);
     response
@@ -109,6 +115,14 @@ mod tests {
             body_json(response).await["message"],
             "Ungültiger Name\nzweite Zeile"
         );
+    }
+
+    #[tokio::test]
+    async fn long_messages_stay_in_the_body() {
+        let message = format!("Value '{}' is too long", "x".repeat(500_000));
+        let response = error(Error::invalid_parameter(message.clone()));
+        assert!(response.headers().get("x-amzn-errormessage").is_none());
+        assert_eq!(body_json(response).await["message"], message.as_str());
     }
 
     #[tokio::test]

@@ -1,4 +1,8 @@
-//! Core's mail port over SMTP (lettre): plain, STARTTLS or implicit TLS, optional login.
+//! Core's mail port over SMTP (lettre): plain, STARTTLS or implicit TLS, optional login,
+//! DKIM signing. The background sender (`mail_sender`) calls [`SmtpMailer::deliver`],
+//! which tells a temporary failure from a permanent one.
+
+pub mod dkim;
 
 use std::fmt;
 use std::time::Duration;
@@ -51,6 +55,16 @@ pub struct SmtpMailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     host: String,
     port: u16,
+    dkim: dkim::DkimSigners,
+}
+
+/// Why an attempt did not deliver a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendError {
+    /// Worth another try later: a 4xx reply, or the server could not be reached.
+    Temporary(String),
+    /// Never going to work: a 5xx reply, or a message that cannot be built or signed.
+    Permanent(String),
 }
 
 impl fmt::Debug for SmtpMailer {
@@ -94,7 +108,32 @@ impl SmtpMailer {
             transport: builder.build(),
             host: settings.host,
             port: settings.port,
+            dkim: dkim::DkimSigners::default(),
         })
+    }
+
+    /// Signs every message with the pool's DKIM signer (or the server-wide one).
+    pub fn with_dkim(mut self, signers: dkim::DkimSigners) -> Self {
+        self.dkim = signers;
+        self
+    }
+
+    /// One attempt at `email`: the SMTP server's reply (`250 ...`) when it accepted it.
+    pub async fn deliver(&self, email: &Email) -> Result<String, SendError> {
+        let mut message = message(email)
+            .map_err(|e| SendError::Permanent(format!("bad message: {}", e.message)))?;
+        if let Some(signer) = self.dkim.for_pool(email.pool_id.as_deref()) {
+            let config = signer.config(&email.from).map_err(SendError::Permanent)?;
+            message.sign(&config);
+        }
+        match self.transport.send(message).await {
+            Ok(response) => {
+                let text: Vec<&str> = response.message().collect();
+                Ok(format!("{} {}", response.code(), text.join(" ")))
+            }
+            Err(e) if e.is_permanent() => Err(SendError::Permanent(e.to_string())),
+            Err(e) => Err(SendError::Temporary(e.to_string())),
+        }
     }
 }
 
@@ -138,12 +177,9 @@ fn message(email: &Email) -> Result<Message, Error> {
 #[async_trait]
 impl Mailer for SmtpMailer {
     async fn send(&self, email: Email) -> Result<(), Error> {
-        let message = message(&email)?;
-        self.transport
-            .send(message)
-            .await
-            .map_err(delivery_failure)?;
-        Ok(())
+        self.deliver(&email).await.map(|_| ()).map_err(|e| match e {
+            SendError::Temporary(reason) | SendError::Permanent(reason) => delivery_failure(reason),
+        })
     }
 }
 

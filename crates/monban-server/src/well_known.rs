@@ -1,17 +1,19 @@
 //! `GET /{userPoolId}/.well-known/jwks.json` and `…/openid-configuration`: a pool's
 //! signing keys and OpenID discovery document, under monban's own base URL whatever the
-//! issuer style.
+//! issuer style; on a pool's domain the document names the endpoints on that host.
 
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use monban_core::pool_config::load_pool;
 use monban_core::{tokens, Error};
 use monban_wire::ErrorKind;
 
 use crate::app::App;
+use crate::oauth::host::DomainBase;
 
 pub async fn jwks(State(app): State<Arc<App>>, Path(pool_id): Path<String>) -> Response {
     if !plausible_pool_id(&pool_id) {
@@ -26,6 +28,7 @@ pub async fn jwks(State(app): State<Arc<App>>, Path(pool_id): Path<String>) -> R
 pub async fn openid_configuration(
     State(app): State<Arc<App>>,
     Path(pool_id): Path<String>,
+    domain: Option<Extension<DomainBase>>,
 ) -> Response {
     if !plausible_pool_id(&pool_id) {
         return not_found(&pool_id);
@@ -33,7 +36,13 @@ pub async fn openid_configuration(
     match load_pool(&app.cx, &pool_id).await {
         Ok(pool) => json(
             StatusCode::OK,
-            &tokens::openid_configuration(&app.cx.settings, &pool.id),
+            &tokens::openid_configuration_at(
+                &app.cx.settings,
+                &pool.id,
+                domain
+                    .as_ref()
+                    .map(|Extension(DomainBase(base))| base.as_str()),
+            ),
         ),
         Err(e) => failure(e, &pool_id),
     }

@@ -12,16 +12,22 @@
 //! `identity_pool:<id>`, `identity:<id>` and `login:<provider>:<subject>` for identity pools).
 
 mod app_clients;
+mod audit;
 mod auth_sessions;
+mod backup;
 mod codec;
 mod codes;
 mod config_cache;
+mod decoy_attempts;
 mod devices;
 mod dialect;
 mod error;
+mod export;
 mod groups;
+mod hosted_ui;
 mod identities;
 mod identity_pools;
+mod mail_log;
 mod migrations;
 mod oauth;
 mod outbox;
@@ -32,6 +38,7 @@ mod secrets;
 mod signing_keys;
 mod sms_outbox;
 mod sql_store;
+mod user_import;
 mod user_pools;
 mod users;
 

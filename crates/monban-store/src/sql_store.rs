@@ -19,6 +19,7 @@ pub struct SqlStore {
     pub(crate) pool: AnyPool,
     pub(crate) dialect: Dialect,
     pub(crate) cache: Arc<ConfigCache>,
+    pub(crate) audit: Arc<crate::audit::AuditBatcher>,
 }
 
 impl std::fmt::Debug for SqlStore {
@@ -53,6 +54,7 @@ impl SqlStore {
             pool,
             dialect,
             cache: Arc::default(),
+            audit: Arc::default(),
         })
     }
 

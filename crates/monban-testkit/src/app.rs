@@ -160,7 +160,9 @@ impl TestApp {
             None => monban_server::router(app),
         };
         let server = tokio::spawn(async move {
-            if let Err(e) = axum::serve(listener, router).await {
+            // With the peer address, as the binary serves (the audit trail records it).
+            let service = router.into_make_service_with_connect_info::<SocketAddr>();
+            if let Err(e) = axum::serve(listener, service).await {
                 eprintln!("test server stopped: {e}");
             }
         });

@@ -10,21 +10,34 @@ mod integration {
     pub mod support;
 
     mod app_clients;
+    mod audit;
     mod concurrency;
     mod custom_auth;
     mod dev_mode;
     mod devices;
+    mod enumeration;
+    mod foreign_hashes;
     mod groups;
+    mod hosted_ui;
+    mod hostile_input;
     mod identity_pools;
     mod list_users;
     mod mfa;
+    mod nodes;
     mod oauth;
+    mod oauth_domains;
+    mod oauth_grants;
+    mod oauth_introspection;
     mod protocol;
     mod self_service;
     mod sign_in;
     mod sign_up;
+    mod sigv4_attacks;
+    mod throttle;
+    mod token_attacks;
     mod tokens;
     mod triggers;
+    mod user_import;
     mod user_pools;
     mod users;
 }

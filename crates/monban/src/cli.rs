@@ -39,6 +39,11 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Mail delivery: the mail log and the DNS records of deliverability.
+    Mail {
+        #[command(subcommand)]
+        command: MailCommand,
+    },
     /// Create the pools, clients, groups and users of a seed file (TOML, or JSON by its
     /// .json name) that do not exist yet, and print their ids. Safe to run again.
     Seed {
@@ -48,6 +53,59 @@ pub enum Command {
         /// One JSON object per line instead of text.
         #[arg(long)]
         json: bool,
+    },
+    /// Write a consistent snapshot of the SQLite database to FILE while the server keeps
+    /// serving; encrypted with a passphrase from --passphrase-file or
+    /// MONBAN_BACKUP_PASSPHRASE.
+    Backup {
+        /// The backup file to create.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[command(flatten)]
+        passphrase: PassphraseArgs,
+    },
+    /// Put a backup in place as the database of an empty data directory.
+    Restore {
+        /// The backup file.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[command(flatten)]
+        passphrase: PassphraseArgs,
+    },
+    /// Write one user pool, with everything needed to move it to another monban, to FILE
+    /// (JSON lines, docs/export-format.md; `-` for standard output).
+    Export {
+        /// The user pool, such as us-east-1_AbC123xyZ.
+        #[arg(long, visible_alias = "pool", value_name = "ID")]
+        pool_id: String,
+        /// Include the pool's token signing keys, so tokens issued before a move verify
+        /// after it.
+        #[arg(long)]
+        include_signing_keys: bool,
+        /// The export file to create.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[command(flatten)]
+        passphrase: PassphraseArgs,
+    },
+    /// Create a user pool from a `monban export` file (`-` for standard input); refuses a
+    /// pool that exists.
+    Import {
+        /// The export file.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[command(flatten)]
+        passphrase: PassphraseArgs,
+    },
+    /// Users brought in from other directories.
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
+    /// The tamper-evident audit trail: verify the hash chain, export records, prune.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
     },
     /// Manage token signing keys.
     Keys {
@@ -66,6 +124,46 @@ pub enum Command {
     },
 }
 
+/// The passphrase of encrypted backups and exports (never a flag value: other users could
+/// read it in the process list).
+#[derive(Debug, Args)]
+pub struct PassphraseArgs {
+    /// Encrypt (or decrypt) with the passphrase in FILE [env: MONBAN_BACKUP_PASSPHRASE holds the passphrase itself]
+    #[arg(long, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the whole hash chain (and the pruning checkpoint's signature); names the first
+    /// altered, deleted or reordered record and exits 1 if there is one.
+    Verify,
+    /// Write records as JSON lines, oldest first.
+    Export {
+        /// Only this user pool's records.
+        #[arg(long, value_name = "ID")]
+        pool_id: Option<String>,
+        /// Only this user's records (sub or username).
+        #[arg(long, value_name = "SUB_OR_NAME")]
+        user: Option<String>,
+        /// From this time on (Unix epoch seconds).
+        #[arg(long, value_name = "EPOCH_SECS")]
+        from: Option<i64>,
+        /// Before this time (Unix epoch seconds).
+        #[arg(long, value_name = "EPOCH_SECS")]
+        to: Option<i64>,
+        /// Keep running and write new records as they come (for a log shipper).
+        #[arg(long)]
+        follow: bool,
+    },
+    /// Remove records older than the retention, leaving a signed checkpoint.
+    Prune {
+        /// Retention in days [default: the audit_retention_days setting]
+        #[arg(long, value_name = "N")]
+        days: Option<u32>,
+    },
+}
+
 #[derive(Debug, Subcommand)]
 pub enum KeysCommand {
     /// Add a new ID-token and access-token signing key to a pool; old keys keep verifying
@@ -73,6 +171,63 @@ pub enum KeysCommand {
     Rotate {
         /// The user pool, such as us-east-1_AbC123xyZ.
         #[arg(long, value_name = "ID")]
+        pool_id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Create CONFIRMED users with their old directory's password hashes (bcrypt,
+    /// Keycloak's PBKDF2, Firebase's scrypt, Argon2) from FILE, one JSON object a line
+    /// (`-` for standard input); each hash gives way to Argon2id at the first sign-in.
+    ImportHashes {
+        /// The user pool, such as us-east-1_AbC123xyZ.
+        #[arg(long, visible_alias = "pool", value_name = "ID")]
+        pool_id: String,
+        /// The JSON-lines file.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// One JSON object per line instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the rows a CSV user import job (CreateUserImportJob) did not import.
+    ImportErrors {
+        /// The job, such as import-AbC123xyZ456.
+        #[arg(long, value_name = "ID")]
+        job_id: String,
+        /// One JSON object per line instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Every message with its pool, user, purpose and outcome (queued, sending, sent,
+    /// deferred, failed, refused), newest last; never its text.
+    Log {
+        /// Only this user pool's mail.
+        #[arg(long, visible_alias = "pool", value_name = "ID")]
+        pool_id: Option<String>,
+        /// Show the newest N messages.
+        #[arg(long, default_value_t = 50, value_name = "N")]
+        limit: usize,
+        /// One JSON object per line instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Counts per pool and status instead of messages.
+        #[arg(long)]
+        summary: bool,
+        /// With --summary: only the last SECONDS (0: all).
+        #[arg(long, default_value_t = 0, value_name = "SECONDS")]
+        since_secs: u64,
+    },
+    /// Print the DNS records to publish for a pool's sender domain: the DKIM key, and
+    /// SPF and DMARC suggestions.
+    Dns {
+        /// The user pool, such as us-east-1_AbC123xyZ.
+        #[arg(long, visible_alias = "pool", value_name = "ID")]
         pool_id: String,
     },
 }
@@ -172,6 +327,15 @@ pub struct SettingsArgs {
     /// Longest sign-in lockout, and the quiet time that forgets failures [env: MONBAN_LOCKOUT_MAX_SECS] [default: 900]
     #[arg(long, global = true, value_name = "SECONDS")]
     pub lockout_max_secs: Option<u64>,
+    /// Sign-in and sign-up requests per second one source address may sustain; 0 turns throttling off [env: MONBAN_THROTTLE_RATE] [default: 200]
+    #[arg(long, global = true, value_name = "N")]
+    pub throttle_rate: Option<u32>,
+    /// Sign-in and sign-up requests one source address may make at once [env: MONBAN_THROTTLE_BURST] [default: 1000]
+    #[arg(long, global = true, value_name = "N")]
+    pub throttle_burst: Option<u32>,
+    /// How long the hosted UI's sign-in session skips the login page [env: MONBAN_HOSTED_UI_SESSION_SECS] [default: 3600]
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub hosted_ui_session_secs: Option<u64>,
     /// Where GetCredentialsForIdentity's credentials come from: monban (minted, verified at POST /_monban/credentials/verify) or upstream (an STS's AssumeRoleWithWebIdentity) [env: MONBAN_CREDENTIAL_SOURCE] [default: monban]
     #[arg(long, global = true, value_enum)]
     pub credential_source: Option<CredentialSourceName>,
@@ -193,6 +357,12 @@ pub struct SettingsArgs {
     /// With --dev: reproducible ids, codes and tokens from this seed [env: MONBAN_RANDOM_SEED]
     #[arg(long, global = true, value_name = "N")]
     pub random_seed: Option<u64>,
+    #[command(flatten)]
+    pub mail: crate::settings::mail::MailArgs,
+    #[command(flatten)]
+    pub audit: crate::settings::audit::AuditArgs,
+    #[command(flatten)]
+    pub oauth: crate::settings::oauth::OAuthArgs,
 }
 
 impl SettingsArgs {
@@ -224,7 +394,10 @@ impl SettingsArgs {
             reset_code_validity_secs: self.reset_code_validity_secs,
             code_max_attempts: self.code_max_attempts,
             lockout_free_failures: self.lockout_free_failures,
+            hosted_ui_session_secs: self.hosted_ui_session_secs,
             lockout_max_secs: self.lockout_max_secs,
+            throttle_rate: self.throttle_rate,
+            throttle_burst: self.throttle_burst,
             credential_source: self.credential_source,
             sts_endpoint: self.sts_endpoint.clone(),
             sts_region: self.sts_region.clone(),
@@ -237,6 +410,9 @@ impl SettingsArgs {
             sms_webhook_url: None,
             // Identity pools' OpenID Connect providers are set in the file only.
             oidc_providers: None,
+            mail: self.mail.to_layer(),
+            audit: self.audit.to_layer(),
+            oauth: self.oauth.to_layer(),
         }
     }
 }

@@ -13,7 +13,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command, ConfigCommand, KeysCommand, TriggersCommand};
+use cli::{
+    AuditCommand, Cli, Command, ConfigCommand, KeysCommand, MailCommand, TriggersCommand,
+    UsersCommand,
+};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -54,13 +57,84 @@ fn run(command: Command, settings: settings::Settings) -> anyhow::Result<()> {
             Command::Serve => commands::serve::run(settings).await,
             Command::Migrate => commands::migrate::run(&settings).await,
             Command::Outbox { limit, json } => commands::outbox::run(&settings, limit, json).await,
+            Command::Mail { command } => match command {
+                MailCommand::Log {
+                    pool_id,
+                    limit,
+                    json,
+                    summary,
+                    since_secs,
+                } => {
+                    let query = commands::mail::LogQuery {
+                        pool_id,
+                        limit,
+                        json,
+                        summary,
+                        since_secs,
+                    };
+                    commands::mail::log(&settings, &query).await
+                }
+                MailCommand::Dns { pool_id } => commands::mail::dns::run(&settings, &pool_id).await,
+            },
             Command::Seed { file, json } => commands::seed::run(&settings, &file, json).await,
+            Command::Backup { file, passphrase } => {
+                let passphrase = commands::passphrase::read(passphrase.passphrase_file.as_deref())?;
+                commands::backup::run(&settings, &file, passphrase).await
+            }
+            Command::Restore { file, passphrase } => {
+                let passphrase = commands::passphrase::read(passphrase.passphrase_file.as_deref())?;
+                commands::restore::run(&settings, &file, passphrase).await
+            }
+            Command::Export {
+                pool_id,
+                include_signing_keys,
+                file,
+                passphrase,
+            } => {
+                let passphrase = commands::passphrase::read(passphrase.passphrase_file.as_deref())?;
+                commands::export::run(&settings, &pool_id, &file, include_signing_keys, passphrase)
+                    .await
+            }
+            Command::Import { file, passphrase } => {
+                let passphrase = commands::passphrase::read(passphrase.passphrase_file.as_deref())?;
+                commands::import::run(&settings, &file, passphrase).await
+            }
+            Command::Audit { command } => match command {
+                AuditCommand::Verify => commands::audit::verify(&settings).await,
+                AuditCommand::Export {
+                    pool_id,
+                    user,
+                    from,
+                    to,
+                    follow,
+                } => {
+                    let filter = monban_core::audit::AuditFilter {
+                        pool_id,
+                        user,
+                        from_ms: from.map(|s| s.saturating_mul(1000)),
+                        to_ms: to.map(|s| s.saturating_mul(1000)),
+                    };
+                    commands::audit::export(&settings, filter, follow).await
+                }
+                AuditCommand::Prune { days } => commands::audit::prune(&settings, days).await,
+            },
             Command::Keys {
                 command: KeysCommand::Rotate { pool_id },
             } => commands::keys::rotate(&settings, &pool_id).await,
             Command::Triggers {
                 command: TriggersCommand::Secret { pool_id },
             } => commands::triggers::secret(&settings, &pool_id).await,
+            Command::Users {
+                command:
+                    UsersCommand::ImportHashes {
+                        pool_id,
+                        file,
+                        json,
+                    },
+            } => commands::users::import_hashes(&settings, &pool_id, &file, json).await,
+            Command::Users {
+                command: UsersCommand::ImportErrors { job_id, json },
+            } => commands::users::import_errors(&settings, &job_id, json).await,
             Command::Config { .. } => Ok(()),
         }
     })

@@ -3,9 +3,10 @@
 //! public ones take the operation's [`Cx`].
 
 use crate::cx::{Clock, Rng};
-use crate::entities::ConfirmationCode;
+use crate::decoy_store::{decoy_name, DecoyAttempts, DecoyStore};
+use crate::entities::{ConfirmationCode, UserPool};
 use crate::error::{Error, ErrorKind};
-use crate::ids::{new_uuid, random_from};
+use crate::ids::random_from;
 use crate::store::{CodeStore, SecretStore, StoreError};
 use crate::Cx;
 
@@ -166,29 +167,74 @@ where
     }
 }
 
-/// The wrong-code path for a user that does not exist, doing the same work as for one that
-/// does (key, hash, a read and a counted failure), so that neither the answer nor its
-/// timing tells the two apart.
+/// The wrong-code path for a name the pool does not have, doing the same work as for a
+/// user that has a code (key, hash, a read and a counted failure) and giving the same
+/// answers: `CodeMismatchException`, then `LimitExceededException` after as many wrong
+/// codes as a real code accepts. The count is kept under `name` (already normalised) until
+/// a real code would have expired, or a simulated new one ([`simulate_issue`]) resets it.
 pub(super) async fn reject_unknown<S>(
     env: &Env<'_, S>,
     pool_id: &str,
+    name: &str,
     purpose: Purpose,
     presented: &str,
 ) -> Error
 where
-    S: CodeStore + SecretStore + ?Sized,
+    S: CodeStore + SecretStore + DecoyStore + ?Sized,
 {
-    let sub = new_uuid(env.rng);
     let work = async {
         let key = code_key(env.store, env.rng).await?;
-        let _ = code_hash(&key, pool_id, &sub, purpose.as_str(), presented);
-        let _ = env.store.get_code(pool_id, &sub, purpose.as_str()).await?;
-        count_failure(env.store, pool_id, &sub, purpose).await
+        let _ = code_hash(&key, pool_id, name, purpose.as_str(), presented);
+        let now = env.clock.now_ms();
+        let stored = env
+            .store
+            .get_decoy_attempts(pool_id, name, purpose.as_str(), now)
+            .await?;
+        let failures = stored.as_ref().map_or(0, |a| a.failures);
+        if failures >= i64::from(env.settings.max_failed_attempts) {
+            return Ok(limit_exceeded());
+        }
+        let expires_ms = match stored {
+            Some(a) => a.expires_ms,
+            None => now.saturating_add(millis(purpose.validity(env.settings))),
+        };
+        let attempts = DecoyAttempts {
+            pool_id: pool_id.to_owned(),
+            name: name.to_owned(),
+            purpose: purpose.as_str().to_owned(),
+            failures: failures.saturating_add(1),
+            last_failure_ms: Some(now),
+            expires_ms,
+        };
+        env.store.put_decoy_attempts(&attempts).await?;
+        Ok(mismatch())
     };
     match work.await {
-        Ok(()) => mismatch(),
-        Err(e) => e,
+        Ok(e) | Err(e) => e,
     }
+}
+
+/// What issuing a code is for a real user, for a name the pool does not have: one write
+/// that starts a fresh count of wrong codes, valid as long as a real code.
+pub(super) async fn simulate_issue<S>(
+    env: &Env<'_, S>,
+    pool_id: &str,
+    name: &str,
+    purpose: Purpose,
+) -> Result<(), Error>
+where
+    S: DecoyStore + ?Sized,
+{
+    let now = env.clock.now_ms();
+    let attempts = DecoyAttempts {
+        pool_id: pool_id.to_owned(),
+        name: name.to_owned(),
+        purpose: purpose.as_str().to_owned(),
+        failures: 0,
+        last_failure_ms: None,
+        expires_ms: now.saturating_add(millis(purpose.validity(env.settings))),
+    };
+    Ok(env.store.put_decoy_attempts(&attempts).await?)
 }
 
 /// Issues a new code for `purpose`, replacing the user's earlier one; `data` is kept with
@@ -228,15 +274,18 @@ pub async fn restore_code(cx: &Cx, code: &ConfirmationCode) -> Result<(), Error>
     Ok(cx.store.put_code(code).await?)
 }
 
-/// `CodeMismatchException` for a user that does not exist, after the same work a wrong
-/// code costs for one that does (PreventUserExistenceErrors).
+/// `CodeMismatchException` for a user that does not exist (`typed`: the name asked
+/// about), after the same work a wrong code costs for one that does, and
+/// `LimitExceededException` after as many tries (PreventUserExistenceErrors).
 pub async fn reject_unknown_user(
     cx: &Cx,
-    pool_id: &str,
+    pool: &UserPool,
+    typed: &str,
     purpose: Purpose,
     presented: &str,
 ) -> Error {
-    reject_unknown(&Env::of(cx), pool_id, purpose, presented).await
+    let name = decoy_name(pool, typed);
+    reject_unknown(&Env::of(cx), &pool.id, &name, purpose, presented).await
 }
 
 /// The `data` a code was issued with, if any.

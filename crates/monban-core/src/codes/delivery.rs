@@ -7,9 +7,10 @@
 
 use monban_wire::idp::{CodeDeliveryDetailsType, DeliveryMediumType, RecoveryOptionNameType};
 
+use crate::decoy_store::decoy_name;
 use crate::entities::{User, UserPool};
 use crate::error::{Error, ErrorKind};
-use crate::mail::Email;
+use crate::mail::{Email, MailMeta, MailPurpose};
 use crate::triggers::{
     custom_message, custom_sender, CustomTexts, MessageTrigger, SenderChannel, Trigger,
 };
@@ -19,7 +20,7 @@ use crate::users::{
 };
 use crate::Cx;
 
-use super::book::{issue_code, Env};
+use super::book::{issue_code, simulate_issue, Env};
 use super::hash::{code_key, simulation_bytes};
 use super::message::render_code_message;
 use super::Purpose;
@@ -155,15 +156,23 @@ pub async fn send_code(
         );
     }
     let (from, reply_to) = email_sender(cx, pool);
-    cx.mailer
-        .send(Email {
-            pool_id: Some(pool.id.clone()),
-            to: to.value.to_owned(),
-            from,
-            reply_to,
-            subject: message.subject,
-            body: message.body,
-        })
+    let meta = MailMeta {
+        purpose: MailPurpose::of_code(purpose),
+        user_sub: Some(user.sub.clone()),
+    };
+    let mail_id = cx
+        .mailer
+        .send_traced(
+            Email {
+                pool_id: Some(pool.id.clone()),
+                to: to.value.to_owned(),
+                from,
+                reply_to,
+                subject: message.subject,
+                body: message.body,
+            },
+            meta,
+        )
         .await
         .map_err(|e| match e.kind {
             ErrorKind::InternalErrorException => Error::new(
@@ -173,6 +182,9 @@ pub async fn send_code(
             .with_source(e),
             _ => e,
         })?;
+    if let Some(mail_id) = mail_id {
+        tracing::debug!(mail_id, pool_id = %pool.id, sub = %user.sub, "code mail queued");
+    }
     Ok(details(to.attribute, to.value))
 }
 
@@ -207,22 +219,19 @@ pub async fn message_texts(
 /// The `CodeDeliveryDetails` answered for a user that does not exist (or cannot receive a
 /// code) when the client hides user existence: the name itself masked when it is an email
 /// or phone number, else a made-up address that stays the same for the same name. It
-/// costs what [`send_code`] costs in the store (the key read, a code-table read).
+/// costs what [`send_code`] costs in the store (the key read, a write where the code would
+/// be kept).
 pub async fn simulated_delivery(
     cx: &Cx,
     pool: &UserPool,
     name: &str,
+    purpose: Purpose,
 ) -> Result<CodeDeliveryDetailsType, Error> {
     let env = Env::of(cx);
     let key = code_key(env.store, env.rng).await?;
-    let _ = cx
-        .store
-        .get_code(
-            &pool.id,
-            &crate::ids::new_uuid(env.rng),
-            Purpose::SignUp.as_str(),
-        )
-        .await?;
+    // The write a real code costs, which also starts the name's count of wrong codes
+    // afresh, as a new code does.
+    simulate_issue(&env, &pool.id, &decoy_name(pool, name), purpose).await?;
     if is_email(name) {
         return Ok(details("email", name));
     }

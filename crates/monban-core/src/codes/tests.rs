@@ -8,9 +8,10 @@ use std::time::Duration;
 use async_trait::async_trait;
 use monban_wire::idp::VerificationMessageTemplateType;
 
-use super::book::{issue, redeem, reject_unknown, Env};
+use super::book::{issue, redeem, reject_unknown, simulate_issue, Env};
 use super::*;
 use crate::cx::{Clock, SystemRng};
+use crate::decoy_store::{DecoyAttempts, DecoyStore};
 use crate::entities::ConfirmationCode;
 use crate::error::{Error, ErrorKind};
 use crate::store::{CodeStore, SecretStore, StoreError, StoreResult};
@@ -22,6 +23,7 @@ use crate::users::test_support::pool_with_schema;
 struct Memory {
     codes: Mutex<BTreeMap<(String, String, String), ConfirmationCode>>,
     secrets: Mutex<BTreeMap<String, Vec<u8>>>,
+    decoys: Mutex<BTreeMap<(String, String, String), DecoyAttempts>>,
 }
 
 fn id(pool: &str, sub: &str, purpose: &str) -> (String, String, String) {
@@ -68,6 +70,32 @@ impl CodeStore for Memory {
             .unwrap()
             .remove(&id(pool_id, sub, purpose))
             .is_some())
+    }
+}
+
+#[async_trait]
+impl DecoyStore for Memory {
+    async fn get_decoy_attempts(
+        &self,
+        pool_id: &str,
+        name: &str,
+        purpose: &str,
+        now_ms: i64,
+    ) -> StoreResult<Option<DecoyAttempts>> {
+        let decoys = self.decoys.lock().unwrap();
+        let found = decoys.get(&id(pool_id, name, purpose));
+        Ok(found.filter(|a| a.expires_ms > now_ms).cloned())
+    }
+    async fn put_decoy_attempts(&self, a: &DecoyAttempts) -> StoreResult<()> {
+        let key = id(&a.pool_id, &a.name, &a.purpose);
+        self.decoys.lock().unwrap().insert(key, a.clone());
+        Ok(())
+    }
+    async fn purge_decoy_attempts(&self, now_ms: i64) -> StoreResult<u64> {
+        let mut decoys = self.decoys.lock().unwrap();
+        let before = decoys.len();
+        decoys.retain(|_, a| a.expires_ms > now_ms);
+        Ok(u64::try_from(before - decoys.len()).unwrap())
     }
 }
 
@@ -320,11 +348,42 @@ async fn data_travels_with_the_code() {
 }
 
 #[tokio::test]
-async fn unknown_users_get_a_mismatch() {
+async fn unknown_users_get_a_mismatch_then_the_limit_as_real_users_do() {
     let f = Fixture::new();
-    let e = reject_unknown(&f.env(), POOL, Purpose::ForgotPassword, "123456").await;
-    assert_eq!(e.kind, ErrorKind::CodeMismatchException);
-    assert!(f.store.codes.lock().unwrap().is_empty());
+    let env = f.env();
+    let purpose = Purpose::ForgotPassword;
+    let max = f.settings.max_failed_attempts;
+    let real = f.issue(purpose).await;
+    for _ in 0..max {
+        let e = f.redeem(purpose, "000000").await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::CodeMismatchException);
+        let u = reject_unknown(&env, POOL, "nobody", purpose, "000000").await;
+        assert_eq!((u.kind, &u.message), (e.kind, &e.message));
+    }
+    let e = f.redeem(purpose, real.as_str()).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::LimitExceededException);
+    let u = reject_unknown(&env, POOL, "nobody", purpose, "000000").await;
+    assert_eq!((u.kind, &u.message), (e.kind, &e.message));
+    // Counted per name and purpose; no code row is ever made for a name.
+    let other = reject_unknown(&env, POOL, "somebody", purpose, "000000").await;
+    assert_eq!(other.kind, ErrorKind::CodeMismatchException);
+    let other = reject_unknown(&env, POOL, "nobody", Purpose::SignUp, "000000").await;
+    assert_eq!(other.kind, ErrorKind::CodeMismatchException);
+    assert_eq!(f.store.codes.lock().unwrap().len(), 1);
+
+    // A simulated new code starts the count afresh, as a real one does.
+    simulate_issue(&env, POOL, "nobody", purpose).await.unwrap();
+    let u = reject_unknown(&env, POOL, "nobody", purpose, "000000").await;
+    assert_eq!(u.kind, ErrorKind::CodeMismatchException);
+    // And the count is forgotten when a real code would have expired.
+    for _ in 0..max {
+        let _ = reject_unknown(&env, POOL, "nobody", purpose, "000000").await;
+    }
+    let u = reject_unknown(&env, POOL, "nobody", purpose, "000000").await;
+    assert_eq!(u.kind, ErrorKind::LimitExceededException);
+    f.clock.advance(purpose.validity(&f.settings));
+    let u = reject_unknown(&env, POOL, "nobody", purpose, "000000").await;
+    assert_eq!(u.kind, ErrorKind::CodeMismatchException);
 }
 
 #[test]

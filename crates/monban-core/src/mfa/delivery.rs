@@ -83,6 +83,10 @@ pub async fn code_matches(
 }
 
 fn delivery_failed(medium: &str, e: Error) -> Error {
+    // A sending limit is the caller's to see, as Cognito's own throttling is.
+    if e.kind == ErrorKind::LimitExceededException {
+        return e;
+    }
     Error::new(
         ErrorKind::CodeDeliveryFailureException,
         format!("Unable to deliver the authentication code by {medium}."),
@@ -173,15 +177,22 @@ pub async fn send_mfa_code(
                 texts.apply_email(&mut subject, &mut body, &code, &name);
             }
             let (from, reply_to) = email_sender(cx, pool);
+            let meta = crate::mail::MailMeta {
+                purpose: crate::mail::MailPurpose::MfaCode,
+                user_sub: Some(user.sub.clone()),
+            };
             cx.mailer
-                .send(Email {
-                    pool_id: Some(pool.id.clone()),
-                    to: to.clone(),
-                    from,
-                    reply_to,
-                    subject,
-                    body,
-                })
+                .send_traced(
+                    Email {
+                        pool_id: Some(pool.id.clone()),
+                        to: to.clone(),
+                        from,
+                        reply_to,
+                        subject,
+                        body,
+                    },
+                    meta,
+                )
                 .await
                 .map_err(|e| delivery_failed("email", e))?;
         }

@@ -8,7 +8,7 @@ mod delivery;
 mod factors;
 mod options;
 mod preference;
-mod seal;
+pub(crate) mod seal;
 mod software_token;
 mod totp;
 

@@ -1,6 +1,8 @@
 //! `grant_type=client_credentials`: an access token for the client itself, carrying
 //! custom (resource-server) scopes only.
 
+use std::collections::BTreeMap;
+
 use monban_wire::idp::OAuthFlowType;
 
 use super::error::{OAuthError, OAuthErrorCode};
@@ -14,11 +16,13 @@ use crate::Cx;
 /// `client_credentials`. `requested` (the `scope` parameter): each must be a custom scope
 /// the client allows and a resource server defines, else `invalid_scope`; none requested
 /// grants all of them (and a client left with none is `invalid_scope` too).
+/// `client_metadata` goes to a V3 pre token generation function.
 pub async fn client_credentials_token(
     cx: &Cx,
     pool: &UserPool,
     client: &AppClient,
     requested: Option<&[String]>,
+    client_metadata: Option<&BTreeMap<String, String>>,
 ) -> Result<TokenResponse, OAuthError> {
     let flows = client
         .config
@@ -53,7 +57,7 @@ pub async fn client_credentials_token(
         return Err(OAuthError::new(OAuthErrorCode::InvalidScope));
     }
     let (access_token, expires_in) =
-        issue_client_token(cx, pool, client, &granted.join(" ")).await?;
+        issue_client_token(cx, pool, client, &granted.join(" "), client_metadata).await?;
     Ok(TokenResponse {
         id_token: None,
         access_token,

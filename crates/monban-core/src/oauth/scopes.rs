@@ -88,6 +88,27 @@ pub fn requested_scopes(
     granted
 }
 
+/// Whether OAuth-issued claims (the ID token, userInfo) include attribute `name`, given
+/// the granted `scopes`. `openid` alone selects every attribute the client can read;
+/// with `email`, `phone` or `profile` only those groups: `email`/`email_verified`,
+/// `phone_number`/`phone_number_verified`, everything else (custom attributes included)
+/// under `profile` (developer guide, "The user attributes endpoint": scopes and their
+/// effect on the response).
+pub fn scopes_select_attribute<'a>(
+    scopes: impl IntoIterator<Item = &'a str> + Clone,
+    name: &str,
+) -> bool {
+    let has = |wanted: &str| scopes.clone().into_iter().any(|s| s == wanted);
+    if !has("email") && !has("phone") && !has("profile") {
+        return true;
+    }
+    match name {
+        "email" | "email_verified" => has("email"),
+        "phone_number" | "phone_number_verified" => has("phone"),
+        _ => has("profile"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -135,6 +156,20 @@ mod tests {
         let c = client(&["openid", "email"]);
         let req = vec!["email".to_owned()];
         assert!(requested_scopes(&c, Some(&req), &[]).is_empty());
+    }
+
+    #[test]
+    fn attribute_claims_follow_the_scopes() {
+        let only_openid = ["openid"];
+        assert!(scopes_select_attribute(only_openid, "name"));
+        assert!(scopes_select_attribute(only_openid, "email"));
+        let email = ["openid", "email"];
+        assert!(scopes_select_attribute(email, "email_verified"));
+        assert!(!scopes_select_attribute(email, "name"));
+        assert!(!scopes_select_attribute(email, "phone_number"));
+        let profile = ["openid", "profile"];
+        assert!(scopes_select_attribute(profile, "custom:dept"));
+        assert!(!scopes_select_attribute(profile, "email"));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::error::{OAuthError, OAuthErrorCode};
-use super::scopes::OPENID;
+use super::scopes::{scopes_select_attribute, OPENID};
 use crate::pool_config::readable_attributes;
 use crate::tokens::authenticate_access_token_for;
 use crate::Cx;
@@ -26,6 +26,7 @@ pub async fn user_info(cx: &Cx, access_token: &str) -> Result<(String, Value), O
     let scopes: Vec<&str> = ctx.claims.scope.split(' ').collect();
     let client = cx.store.get_app_client(&ctx.client_id).await?;
     let readable = client.as_ref().map(readable_attributes);
+    let strict = cx.settings.oauth.strict_oidc(&ctx.client_id);
     let mut out = Map::new();
     out.insert("sub".into(), ctx.user.sub.clone().into());
     out.insert("username".into(), ctx.user.username.clone().into());
@@ -33,14 +34,16 @@ pub async fn user_info(cx: &Cx, access_token: &str) -> Result<(String, Value), O
         if name == "sub" || !readable.as_ref().is_none_or(|r| r.contains(name)) {
             continue;
         }
-        let wanted = match name.as_str() {
-            "email" | "email_verified" => scopes.contains(&"email"),
-            "phone_number" | "phone_number_verified" => scopes.contains(&"phone"),
-            _ => scopes.contains(&"profile"),
-        };
-        if wanted {
-            // Strings here, `*_verified` included (unlike the ID token's booleans).
-            out.insert(name.clone(), value.clone().into());
+        if scopes_select_attribute(scopes.iter().copied(), name) {
+            // Strings here, `*_verified` included (unlike the ID token's booleans),
+            // except for clients that asked for strict OpenID Connect.
+            let verified_flag = matches!(name.as_str(), "email_verified" | "phone_number_verified");
+            let value = if verified_flag && strict {
+                Value::Bool(value == "true")
+            } else {
+                Value::String(value.clone())
+            };
+            out.insert(name.clone(), value);
         }
     }
     Ok((ctx.pool.id, Value::Object(out)))

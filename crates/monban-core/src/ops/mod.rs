@@ -4,6 +4,7 @@
 
 pub mod app_clients;
 pub mod auth;
+pub mod auth_events;
 pub mod devices;
 pub mod domains;
 pub mod groups;
@@ -13,5 +14,7 @@ pub mod resource_servers;
 pub mod self_service;
 pub mod sign_up;
 pub mod tokens;
+pub mod ui_customization;
+pub mod user_import;
 pub mod user_pools;
 pub mod users;

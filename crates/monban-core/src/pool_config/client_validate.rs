@@ -189,7 +189,9 @@ pub fn check_redirect_url(url: &str, member: &str) -> Result<(), Error> {
         let Some(authority) = rest.strip_prefix("//") else {
             return invalid("it must be an absolute URL");
         };
-        let authority = authority.split(['/', '?']).next().unwrap_or_default();
+        // Where a browser ends the authority: `\` is a `/` in http(s) URLs, so
+        // `http://evil.example\@localhost/` goes to evil.example.
+        let authority = authority.split(['/', '?', '\\']).next().unwrap_or_default();
         let host_port = authority.rsplit('@').next().unwrap_or_default();
         let host = if let Some(v6) = host_port.strip_prefix('[') {
             v6.split(']')

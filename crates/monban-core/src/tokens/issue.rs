@@ -12,6 +12,7 @@ use super::validity::token_validity;
 use crate::entities::{AppClient, Group, User, UserPool};
 use crate::error::Error;
 use crate::ids::new_uuid;
+use crate::oauth::scopes_select_attribute;
 use crate::triggers::{pre_token_generation, TokenTrigger};
 use crate::Cx;
 
@@ -158,6 +159,14 @@ pub(crate) async fn issue_tokens(
         if let Some(nonce) = family.nonce {
             id.insert("nonce".into(), nonce.into());
         }
+        if let Some(scopes) = family.scopes {
+            // OAuth ID tokens carry the attributes the email/phone/profile scopes select.
+            for name in user.attributes.keys().filter(|n| *n != "sub") {
+                if !scopes_select_attribute(scopes.split(' '), name) {
+                    id.remove(name);
+                }
+            }
+        }
         pre_token_generation(cx, pool, &client.client_id, user, trigger, id, access).await?;
     }
     // OAuth tokens include an ID token only when `openid` was granted.
@@ -193,7 +202,11 @@ pub(crate) async fn issue_tokens(
 }
 
 /// Every group of the user, in token order.
-async fn user_groups(cx: &Cx, pool: &UserPool, user: &User) -> Result<Vec<Group>, Error> {
+pub(crate) async fn user_groups(
+    cx: &Cx,
+    pool: &UserPool,
+    user: &User,
+) -> Result<Vec<Group>, Error> {
     const PAGE: usize = 100;
     let mut groups: Vec<Group> = Vec::new();
     loop {

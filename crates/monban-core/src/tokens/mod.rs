@@ -20,6 +20,8 @@
 //!   AdminUserGlobalSignOut, AdminDisableUser, AdminDeleteUser, DeleteUser).
 //! - [`revoke_refresh_token`] (RevokeToken), [`rotate_keys`] (`monban keys rotate`),
 //!   [`jwks`], [`openid_configuration`], [`issuer`].
+//! - [`inspect_token`]`(cx, token)` → [`LiveToken`]: whether any ID or access token
+//!   (client-credentials ones included) is live, for introspection and forward auth.
 //! - [`verify_id_token`]`(cx, token)` and [`id_token_revoked`] for identity pools, which take
 //!   ID tokens as logins and word their own errors.
 //! - [`sign_identity_token`] / [`verify_identity_token`] / [`identity_jwks`]: the OpenID
@@ -36,6 +38,7 @@ mod client_token;
 mod external;
 mod id_token;
 mod identity_issuer;
+mod inspect;
 mod issue;
 mod issuer;
 mod jwt;
@@ -56,6 +59,8 @@ pub use identity_issuer::{
     identity_issuer, identity_jwks, identity_openid_configuration, sign_identity_token,
     verify_identity_token,
 };
+pub use inspect::{inspect_token, LiveToken};
+pub(crate) use issue::user_groups;
 pub use issue::{issue, issue_for, issue_oauth, IssueParams};
 pub use issuer::{issuer, pool_base_url};
 pub use keyring::KeyRing;
@@ -64,7 +69,7 @@ pub(crate) use refresh::token_hash;
 pub use refresh::{refresh, refresh_with_metadata, RefreshMode};
 pub use revoke::{revoke_refresh_token, revoke_user_sessions};
 pub use validity::{token_validity, TokenValidity};
-pub use well_known::openid_configuration;
+pub use well_known::{openid_configuration, openid_configuration_at};
 
 /// The only scope of tokens issued by the API, and the one that self-service operations
 /// require.

@@ -63,7 +63,7 @@ pub use messages::{
 };
 pub use post_confirmation::{post_confirmation, ConfirmationSource};
 pub use pre_sign_up::{pre_sign_up, PreSignUpOutcome, SignUpSource};
-pub use pre_token::{pre_token_generation, TokenSource, TokenTrigger};
+pub use pre_token::{pre_token_generation, pre_token_generation_m2m, TokenSource, TokenTrigger};
 
 /// Delivers one trigger event. Implementations: the webhook adapter (monban-server) and
 /// [`NoTriggers`].

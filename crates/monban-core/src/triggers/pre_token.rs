@@ -116,6 +116,39 @@ pub async fn pre_token_generation(
     }
 }
 
+/// Pre token generation for a machine-to-machine access token (client credentials): only
+/// a V3 function is called (triggers.md), with `TokenGeneration_ClientCredentials`, no
+/// user, the granted `scopes` and the request's `aws_client_metadata`; its answer may edit
+/// the access token's claims and scopes.
+pub async fn pre_token_generation_m2m(
+    cx: &Cx,
+    pool: &UserPool,
+    client_id: &str,
+    client_metadata: Option<&BTreeMap<String, String>>,
+    access: &mut Map<String, Value>,
+) -> Result<(), Error> {
+    let Some(target) = Trigger::PreTokenGeneration.target(pool) else {
+        return Ok(());
+    };
+    let version = PreTokenVersion::of(pool);
+    if version != PreTokenVersion::V3 {
+        return Ok(());
+    }
+    const DETAILS: &str = "claimsAndScopeOverrideDetails";
+    let granted: Vec<Value> = scopes(access).into_iter().map(Value::from).collect();
+    let event = TriggerEvent::new(pool, "TokenGeneration_ClientCredentials")
+        .version(version.event_version())
+        .request("scopes", Value::Array(granted));
+    let event = CallContext::new(Some(client_id), client_metadata)
+        .apply(event.initial_response(DETAILS, Value::Null));
+    let answer = fire_at(cx, target, Trigger::PreTokenGeneration, event).await?;
+    let Some(details) = response::object(&answer, DETAILS)? else {
+        return Ok(());
+    };
+    // There is no ID token: what the function says about one goes nowhere.
+    apply_v2(details, &mut Map::new(), access)
+}
+
 /// `claimsOverrideDetails`: string claims for the ID token, and groups.
 pub(super) fn apply_v1(
     details: &Map<String, Value>,

@@ -14,7 +14,7 @@ use monban_wire::idp::UserStatusType;
 use crate::auth::srp::{SrpIdentity, Verifier};
 use crate::entities::{SrpCredential, User, UserPool};
 use crate::error::Error;
-use crate::password::{check_policy, hash_password};
+use crate::password::{check_policy, hash_password, ForeignHash};
 use crate::pool_config::password_policy;
 use crate::Cx;
 
@@ -120,6 +120,49 @@ pub async fn set_migrated_password(
 ) -> Result<(), Error> {
     let credentials = Credentials::derive_unchecked(cx, pool, &user.username, password).await?;
     credentials.apply(user, status, cx.now_ms())
+}
+
+/// Stores a hash imported from another directory as `user`'s password (in memory; the
+/// caller stores the user): no SRP verifier until the first password sign-in replaces it
+/// through [`upgrade_password`]. `InvalidParameterException` for a malformed hash.
+pub fn import_password_hash(user: &mut User, hash: &ForeignHash, now_ms: i64) -> Result<(), Error> {
+    user.password_hash = Some(hash.to_stored()?);
+    user.data.srp = None;
+    user.data.password_set_ms = Some(now_ms);
+    user.data.failed_sign_ins = 0;
+    user.data.last_failed_sign_in_ms = None;
+    Ok(())
+}
+
+/// After `password` matched `user`'s imported hash (or a hash kept without an SRP
+/// verifier): stores the pool's Argon2id and an SRP verifier instead, without the policy
+/// (another directory accepted the password) and keeping the status and when the password
+/// was set. A password changed meanwhile by another request is left alone.
+pub async fn upgrade_password(
+    cx: &Cx,
+    pool: &UserPool,
+    user: &User,
+    password: &str,
+) -> Result<User, Error> {
+    let credentials = Credentials::derive_unchecked(cx, pool, &user.username, password).await?;
+    let now = cx.now_ms();
+    let matched = user.password_hash.clone();
+    super::modify_user(
+        cx,
+        pool,
+        super::Target::Sub(&user.sub),
+        super::KeyWrite::Update,
+        |u| {
+            if u.password_hash != matched {
+                return Ok(());
+            }
+            let (status, set_ms) = (u.status, u.data.password_set_ms);
+            credentials.apply(u, status, now)?;
+            u.data.password_set_ms = set_ms;
+            Ok(())
+        },
+    )
+    .await
 }
 
 /// The SRP verifier stored for `user`, if its password was set with one.

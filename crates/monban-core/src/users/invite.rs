@@ -137,16 +137,24 @@ pub async fn send_invitation(
         return Ok(());
     }
     let (from, reply_to) = email_sender(cx, pool);
+    let meta = crate::mail::MailMeta {
+        purpose: crate::mail::MailPurpose::Invitation,
+        user_sub: Some(user.sub.clone()),
+    };
     cx.mailer
-        .send(Email {
-            pool_id: Some(pool.id.clone()),
-            to: to.clone(),
-            from,
-            reply_to,
-            subject: render_template(subject, temporary_password, sign_in_name),
-            body: render_template(message, temporary_password, sign_in_name),
-        })
+        .send_traced(
+            Email {
+                pool_id: Some(pool.id.clone()),
+                to: to.clone(),
+                from,
+                reply_to,
+                subject: render_template(subject, temporary_password, sign_in_name),
+                body: render_template(message, temporary_password, sign_in_name),
+            },
+            meta,
+        )
         .await
+        .map(|_| ())
 }
 
 #[cfg(test)]

@@ -27,7 +27,10 @@ pub use conflict::{key_taken, map_store_error, KeyWrite};
 pub use convert::{
     admin_get_user_response, mfa_options, user_type, user_type_selected, wire_attributes,
 };
-pub use credentials::{set_migrated_password, set_password, srp_verifier, Credentials};
+pub use credentials::{
+    import_password_hash, set_migrated_password, set_password, srp_verifier, upgrade_password,
+    Credentials,
+};
 pub use filter::parse_filter;
 pub use find::{find_user, lookup_user};
 pub use invite::{

@@ -1,5 +1,7 @@
-//! `GET /{userPoolId}/oauth2/authorize`: checks the request exactly as oauth.md §3 says,
-//! then sends the browser to the hosted UI's `/login` with the same parameters. Until
+//! `GET /{userPoolId}/oauth2/authorize`: checks the request exactly as oauth.md §3 says;
+//! with a live hosted-UI session cookie it goes straight back to the client (code or
+//! tokens, no login page); otherwise it
+//! sends the browser to the hosted UI's `/login` with the same parameters. Until
 //! the user is signed in there is nothing to issue; the hosted UI mints the code
 //! (`monban_core::oauth::mint_authorization_code`) once the user has signed in.
 //!
@@ -10,23 +12,29 @@
 use std::sync::Arc;
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use monban_core::entities::AppClient;
+use monban_core::hosted_ui::signed_in_user;
 use monban_core::oauth::{
     custom_scopes_of_pool, parse_scope_param, requested_scopes, OAuthError, OAuthErrorCode,
 };
+use monban_core::pool_config::load_pool;
 use monban_core::tokens::pool_base_url;
 use monban_wire::idp::OAuthFlowType;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 
 use super::form::Params;
+use super::host::DomainBase;
 use crate::app::App;
 
 pub async fn handle(
     State(app): State<Arc<App>>,
     Path(pool_id): Path<String>,
+    domain: Option<Extension<DomainBase>>,
     RawQuery(query): RawQuery,
+    headers: HeaderMap,
 ) -> Response {
     let query = query.unwrap_or_default();
     let params = match Params::parse(&query) {
@@ -41,20 +49,46 @@ pub async fn handle(
     let redirect_uri = params.get("redirect_uri").unwrap_or_default();
     let state = params.get("state");
     match check(&app, &client, &params).await {
-        Ok(()) => {
-            let login = format!(
-                "{}/login?{query}",
-                pool_base_url(&app.cx.settings, &pool_id)
-            );
+        Ok(granted) => {
+            if let Some(response) =
+                signed_in(&app, &pool_id, &client, &params, &granted, &headers).await
+            {
+                return response;
+            }
+            // On a pool's domain, the login page is on that host too.
+            let base = match &domain {
+                Some(Extension(DomainBase(base))) => base.clone(),
+                None => pool_base_url(&app.cx.settings, &pool_id),
+            };
+            let login = format!("{base}/login?{query}");
             redirect(&login)
         }
         Err(e) => redirect(&error_redirect(redirect_uri, &e, state)),
     }
 }
 
+/// With a live hosted-UI session cookie, the redirect back to the client without the
+/// login page (oauth.md §2).
+async fn signed_in(
+    app: &App,
+    pool_id: &str,
+    client: &AppClient,
+    params: &Params,
+    granted: &(OAuthFlowType, Vec<String>),
+    headers: &HeaderMap,
+) -> Option<Response> {
+    let cookie = crate::hosted_ui::session_cookie(headers)?;
+    let (user, auth_time_ms) = signed_in_user(&app.cx, pool_id, &cookie).await.ok()??;
+    let pool = load_pool(&app.cx, pool_id).await.ok()?;
+    Some(
+        crate::hosted_ui::back_to_app(app, &pool, client, params, granted, &user, auth_time_ms)
+            .await,
+    )
+}
+
 /// The client, if `client_id` names one of this pool and `redirect_uri` is exactly one
 /// of its `CallbackURLs`; otherwise what the error page says.
-async fn client_and_redirect(
+pub(crate) async fn client_and_redirect(
     app: &App,
     pool_id: &str,
     params: &Params,
@@ -81,8 +115,13 @@ async fn client_and_redirect(
     Ok(client)
 }
 
-/// The checks whose failure goes back to the client's `redirect_uri`.
-async fn check(app: &App, client: &AppClient, params: &Params) -> Result<(), OAuthError> {
+/// The checks whose failure goes back to the client's `redirect_uri`; the flow and the
+/// scopes granted when they pass.
+pub(crate) async fn check(
+    app: &App,
+    client: &AppClient,
+    params: &Params,
+) -> Result<(OAuthFlowType, Vec<String>), OAuthError> {
     let flow = match params.require("response_type")? {
         "code" => OAuthFlowType::Code,
         "token" => OAuthFlowType::Implicit,
@@ -119,13 +158,14 @@ async fn check(app: &App, client: &AppClient, params: &Params) -> Result<(), OAu
     }
     let requested = parse_scope_param(params.get("scope"))?;
     let custom = custom_scopes_of_pool(&app.cx, &client.pool_id).await?;
-    if requested_scopes(client, requested.as_deref(), &custom).is_empty() {
+    let granted = requested_scopes(client, requested.as_deref(), &custom);
+    if granted.is_empty() {
         return Err(OAuthError::new(OAuthErrorCode::InvalidScope));
     }
-    Ok(())
+    Ok((flow, granted))
 }
 
-fn error_redirect(redirect_uri: &str, e: &OAuthError, state: Option<&str>) -> String {
+pub(crate) fn error_redirect(redirect_uri: &str, e: &OAuthError, state: Option<&str>) -> String {
     let mut out = String::from(redirect_uri);
     out.push(if redirect_uri.contains('?') { '&' } else { '?' });
     out.push_str("error=");
@@ -141,7 +181,7 @@ fn error_redirect(redirect_uri: &str, e: &OAuthError, state: Option<&str>) -> St
     out
 }
 
-fn redirect(location: &str) -> Response {
+pub(crate) fn redirect(location: &str) -> Response {
     match HeaderValue::from_str(location) {
         Ok(value) => {
             let mut response = StatusCode::FOUND.into_response();
@@ -154,7 +194,7 @@ fn redirect(location: &str) -> Response {
 
 /// The page for errors that cannot go back to the client (the hosted UI will render it
 /// as HTML).
-fn error_page(message: &str) -> Response {
+pub(super) fn error_page(message: &str) -> Response {
     (
         StatusCode::BAD_REQUEST,
         format!("An error was encountered with the requested page: {message}\n"),

@@ -4,9 +4,12 @@
 //! 6749 answers.
 
 mod authorization_code;
-mod authorize;
+pub(crate) mod authorize;
 mod client_credentials;
-mod form;
+pub(crate) mod form;
+mod forward_auth;
+pub(crate) mod host;
+mod introspect;
 mod refresh_token;
 mod response;
 mod revoke;
@@ -29,4 +32,6 @@ pub fn routes() -> Router<Arc<App>> {
             get(user_info::handle).post(user_info::handle),
         )
         .route("/{pool_id}/oauth2/revoke", post(revoke::handle))
+        .route("/{pool_id}/oauth2/introspect", post(introspect::handle))
+        .route("/{pool_id}/forward-auth", get(forward_auth::handle))
 }

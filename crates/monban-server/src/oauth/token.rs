@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use monban_core::oauth::{authenticate_client, OAuthError, OAuthErrorCode};
 
@@ -22,8 +22,30 @@ pub async fn handle(
 ) -> Response {
     match grant(&app, &pool_id, &headers, &body).await {
         Ok(tokens) => json_ok(&tokens),
+        Err(e)
+            if e.code == OAuthErrorCode::InvalidClient && strict_client(&app, &headers, &body) =>
+        {
+            // RFC 6749 §5.2 for clients configured for strict OpenID Connect (Cognito
+            // answers 400).
+            let mut response = error(e);
+            *response.status_mut() = StatusCode::UNAUTHORIZED;
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(r#"Basic realm="token""#),
+            );
+            response
+        }
         Err(e) => error(e),
     }
+}
+
+/// Whether the client the request names is one of `strict_oidc_clients`.
+fn strict_client(app: &App, headers: &HeaderMap, body: &[u8]) -> bool {
+    let named = Params::from_form(headers, body)
+        .and_then(|params| client_credentials(headers, &params))
+        .ok()
+        .and_then(|credentials| credentials.client_id);
+    named.is_some_and(|id| app.cx.settings.oauth.strict_oidc(&id))
 }
 
 async fn grant(

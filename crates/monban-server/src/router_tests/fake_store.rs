@@ -366,6 +366,17 @@ impl monban_core::store::IdentityStore for FakeStore {
 }
 
 #[async_trait]
+impl monban_core::export::ExportStore for FakeStore {
+    async fn list_user_refresh_tokens(
+        &self,
+        _pool_id: &str,
+        _sub: &str,
+    ) -> StoreResult<Vec<RefreshToken>> {
+        down()
+    }
+}
+
+#[async_trait]
 impl monban_core::store::OAuthStore for FakeStore {
     async fn insert_domain(&self, _: &UserPoolDomain) -> StoreResult<()> {
         down()
@@ -406,6 +417,198 @@ impl monban_core::store::OAuthStore for FakeStore {
         down()
     }
     async fn get_family_scopes(&self, _: &str, _: &str) -> StoreResult<Option<String>> {
+        down()
+    }
+}
+
+#[async_trait]
+impl monban_core::hosted_ui::HostedUiStore for FakeStore {
+    async fn insert_hosted_ui_session(
+        &self,
+        _: &monban_core::hosted_ui::HostedUiSession,
+    ) -> StoreResult<()> {
+        down()
+    }
+    async fn get_hosted_ui_session(
+        &self,
+        _: &str,
+    ) -> StoreResult<Option<monban_core::hosted_ui::HostedUiSession>> {
+        down()
+    }
+    async fn delete_hosted_ui_session(&self, _: &str) -> StoreResult<()> {
+        down()
+    }
+    async fn put_ui_customization(
+        &self,
+        _: &monban_core::hosted_ui::UiCustomization,
+    ) -> StoreResult<()> {
+        down()
+    }
+    async fn get_ui_customization(
+        &self,
+        _: &str,
+        _: &str,
+    ) -> StoreResult<Option<monban_core::hosted_ui::UiCustomization>> {
+        down()
+    }
+}
+
+#[async_trait]
+impl monban_core::mail::MailLogStore for FakeStore {
+    async fn enqueue_mail(
+        &self,
+        _: i64,
+        _: &Email,
+        _: &monban_core::mail::MailMeta,
+        _: &monban_core::mail::SendLimits,
+    ) -> StoreResult<monban_core::mail::Queued> {
+        down()
+    }
+    async fn claim_mail(
+        &self,
+        _: i64,
+        _: &str,
+        _: i64,
+    ) -> StoreResult<Option<monban_core::mail::ClaimedMail>> {
+        down()
+    }
+    async fn finish_mail(
+        &self,
+        _: i64,
+        _: &str,
+        _: i64,
+        _: &monban_core::mail::MailOutcome,
+    ) -> StoreResult<()> {
+        down()
+    }
+    async fn list_mail_log(
+        &self,
+        _: Option<&str>,
+        _: Option<i64>,
+        _: usize,
+    ) -> StoreResult<Vec<monban_core::mail::MailRecord>> {
+        down()
+    }
+    async fn count_mail(&self, _: i64) -> StoreResult<Vec<monban_core::mail::MailCount>> {
+        down()
+    }
+}
+
+#[async_trait]
+impl monban_core::audit::AuditStore for FakeStore {
+    async fn append_audit(&self, _: &[monban_core::audit::AuditEvent]) -> StoreResult<()> {
+        down()
+    }
+    async fn list_audit(
+        &self,
+        _: i64,
+        _: &monban_core::audit::AuditFilter,
+        _: usize,
+    ) -> StoreResult<Vec<monban_core::audit::AuditRecord>> {
+        down()
+    }
+    async fn audit_head(&self) -> StoreResult<Option<monban_core::audit::ChainHead>> {
+        down()
+    }
+    async fn audit_checkpoint(&self) -> StoreResult<Option<monban_core::audit::Checkpoint>> {
+        down()
+    }
+    async fn audit_prune_point(&self, _: i64) -> StoreResult<Option<(i64, String)>> {
+        down()
+    }
+    async fn prune_audit(&self, _: &monban_core::audit::Checkpoint) -> StoreResult<u64> {
+        down()
+    }
+    async fn list_user_auth_events(
+        &self,
+        _: &str,
+        _: &str,
+        _: Option<i64>,
+        _: usize,
+    ) -> StoreResult<
+        Vec<(
+            monban_core::audit::AuditRecord,
+            Option<monban_core::audit::AuthEventFeedback>,
+        )>,
+    > {
+        down()
+    }
+    async fn put_auth_event_feedback(
+        &self,
+        _: &str,
+        _: &str,
+        _: &str,
+        _: &monban_core::audit::AuthEventFeedback,
+    ) -> StoreResult<()> {
+        down()
+    }
+}
+
+#[async_trait]
+impl monban_core::user_import::UserImportStore for FakeStore {
+    async fn insert_import_job(&self, _: &monban_core::user_import::ImportJob) -> StoreResult<()> {
+        down()
+    }
+    async fn get_import_job(
+        &self,
+        _: &str,
+    ) -> StoreResult<Option<monban_core::user_import::ImportJob>> {
+        down()
+    }
+    async fn update_import_job(
+        &self,
+        _: &monban_core::user_import::ImportJob,
+        _: monban_wire::idp::UserImportJobStatusType,
+    ) -> StoreResult<()> {
+        down()
+    }
+    async fn list_import_jobs(
+        &self,
+        _: &str,
+        _: Option<&str>,
+        _: usize,
+    ) -> StoreResult<Vec<monban_core::user_import::ImportJob>> {
+        down()
+    }
+    async fn put_import_file(&self, _: &str, _: &str) -> StoreResult<()> {
+        down()
+    }
+    async fn get_import_file(&self, _: &str) -> StoreResult<Option<String>> {
+        down()
+    }
+    async fn insert_import_errors(
+        &self,
+        _: &str,
+        _: &[monban_core::user_import::ImportRowError],
+    ) -> StoreResult<()> {
+        down()
+    }
+    async fn list_import_errors(
+        &self,
+        _: &str,
+    ) -> StoreResult<Vec<monban_core::user_import::ImportRowError>> {
+        down()
+    }
+}
+
+#[async_trait]
+impl monban_core::decoy_store::DecoyStore for FakeStore {
+    async fn get_decoy_attempts(
+        &self,
+        _: &str,
+        _: &str,
+        _: &str,
+        _: i64,
+    ) -> StoreResult<Option<monban_core::decoy_store::DecoyAttempts>> {
+        down()
+    }
+    async fn put_decoy_attempts(
+        &self,
+        _: &monban_core::decoy_store::DecoyAttempts,
+    ) -> StoreResult<()> {
+        down()
+    }
+    async fn purge_decoy_attempts(&self, _: i64) -> StoreResult<u64> {
         down()
     }
 }

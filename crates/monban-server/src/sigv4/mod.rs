@@ -162,6 +162,15 @@ impl Verifier<'_> {
             });
         }
         let amz_date = self.check_scope(req, &auth, Some(service))?;
+        // The target names the operation: unsigned, a captured DescribeUserPool could be
+        // replayed as DeleteUserPool with the same body. Every SDK signs it.
+        if req.headers.contains_key("x-amz-target")
+            && !auth.signed_headers.contains(&"x-amz-target")
+        {
+            return Err(incomplete(
+                "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.",
+            ));
+        }
         let key = self
             .keys
             .iter()

@@ -443,3 +443,53 @@ fn test_signer_round_trips_through_the_verifier() {
     verifier.verify(&parts, body, "cognito-idp").unwrap();
     assert_signature_mismatch(verifier.verify(&parts, br#"{"MaxResults":11}"#, "cognito-idp"));
 }
+
+/// A signature that leaves the target out would let a captured request be replayed as
+/// another operation with the same body (DescribeUserPool as DeleteUserPool).
+#[test]
+fn an_unsigned_target_is_refused() {
+    let key = suite_key();
+    let mut headers = HeaderMap::new();
+    headers.insert("host", HeaderValue::from_static("127.0.0.1:9876"));
+    headers.insert("x-amz-date", HeaderValue::from_static(SUITE_DATE));
+    headers.insert(
+        "x-amz-target",
+        HeaderValue::from_static("AWSCognitoIdentityProviderService.DeleteUserPool"),
+    );
+    let body = br#"{"UserPoolId":"us-east-1_AbCdEfGhI"}"#;
+    let parts = RequestParts {
+        method: "POST",
+        path: "/",
+        query: None,
+        headers: &headers,
+        authority: None,
+    };
+    let auth = sign(
+        &parts,
+        body,
+        &key,
+        SUITE_DATE,
+        "us-east-1",
+        "cognito-idp",
+        &["host", "x-amz-date"],
+    );
+    headers.insert("authorization", HeaderValue::from_str(&auth).unwrap());
+    let parts = RequestParts {
+        method: "POST",
+        path: "/",
+        query: None,
+        headers: &headers,
+        authority: None,
+    };
+    let keys = [key];
+    let verifier = Verifier {
+        keys: &keys,
+        now_ms: amz_date::parse(SUITE_DATE).unwrap(),
+        dev: false,
+    };
+    assert_error(
+        verifier.verify(&parts, body, "cognito-idp"),
+        ErrorKind::IncompleteSignatureException,
+        "'X-Amz-Target' must be a 'SignedHeader'",
+    );
+}

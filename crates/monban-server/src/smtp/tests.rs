@@ -15,6 +15,13 @@ struct Transcript {
 
 /// A one-connection SMTP server on 127.0.0.1 that accepts everything.
 async fn start_sink() -> (u16, tokio::task::JoinHandle<Transcript>) {
+    start_sink_replying(b"250 2.0.0 queued\r\n").await
+}
+
+/// The same, answering the end of DATA with `data_reply`.
+async fn start_sink_replying(
+    data_reply: &'static [u8],
+) -> (u16, tokio::task::JoinHandle<Transcript>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let task = tokio::spawn(async move {
@@ -51,7 +58,7 @@ async fn start_sink() -> (u16, tokio::task::JoinHandle<Transcript>) {
                     lines.push(data_line.strip_prefix('.').unwrap_or(data_line).to_owned());
                 }
                 transcript.data = lines.join("\r\n");
-                b"250 2.0.0 queued\r\n"
+                data_reply
             } else if verb == "QUIT" {
                 write.write_all(b"221 2.0.0 bye\r\n").await.unwrap();
                 break;
@@ -217,4 +224,63 @@ fn html_detection() {
     assert!(looks_like_html("<img src=x />"));
     assert!(!looks_like_html("Your code is 123456."));
     assert!(!looks_like_html("1 < 2 and 3 > 2"));
+}
+
+fn ed25519_signer() -> dkim::DkimSigners {
+    use base64::Engine;
+    let seed = base64::engine::general_purpose::STANDARD.encode([9u8; 32]);
+    dkim::DkimSigners {
+        default: Some(dkim::DkimSigner {
+            key: dkim::DkimKey::parse(&seed).unwrap(),
+            selector: "s1".to_owned(),
+            domain: None,
+        }),
+        pools: Default::default(),
+    }
+}
+
+#[tokio::test]
+async fn deliver_signs_with_dkim_and_reports_the_reply() {
+    let (port, sink) = start_sink().await;
+    let mailer = SmtpMailer::new(settings(port))
+        .unwrap()
+        .with_dkim(ed25519_signer());
+    let reply = mailer
+        .deliver(&email("Your verification code is 123456."))
+        .await
+        .unwrap();
+    assert_eq!(reply, "250 2.0.0 queued");
+    // Long headers are folded onto continuation lines.
+    let data = sink.await.unwrap().data.replace("\r\n ", " ");
+    let signature = header(&data, "DKIM-Signature").expect("signed");
+    assert!(signature.contains("a=ed25519-sha256"), "{signature}");
+    assert!(signature.contains("d=example.com"), "{signature}");
+    assert!(signature.contains("s=s1"), "{signature}");
+}
+
+#[tokio::test]
+async fn a_4xx_or_no_server_is_temporary_and_a_5xx_permanent() {
+    let (port, _sink) = start_sink_replying(b"451 4.3.0 Try again later\r\n").await;
+    let mailer = SmtpMailer::new(settings(port)).unwrap();
+    let err = mailer.deliver(&email("code 1")).await.unwrap_err();
+    assert!(
+        matches!(&err, SendError::Temporary(r) if r.contains("451")),
+        "{err:?}"
+    );
+
+    let (port, _sink) = start_sink_replying(b"550 5.1.1 No such user\r\n").await;
+    let mailer = SmtpMailer::new(settings(port)).unwrap();
+    let err = mailer.deliver(&email("code 1")).await.unwrap_err();
+    assert!(
+        matches!(&err, SendError::Permanent(r) if r.contains("550")),
+        "{err:?}"
+    );
+
+    let closed = {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let mailer = SmtpMailer::new(settings(closed)).unwrap();
+    let err = mailer.deliver(&email("code 1")).await.unwrap_err();
+    assert!(matches!(err, SendError::Temporary(_)), "{err:?}");
 }

@@ -49,7 +49,7 @@ fn base32_decode(text: &str) -> Vec<u8> {
 }
 
 /// The 6-digit code of `secret_code` at `at_ms`.
-fn totp(secret_code: &str, at_ms: i64) -> String {
+pub(super) fn totp(secret_code: &str, at_ms: i64) -> String {
     let key = base32_decode(secret_code);
     let counter = (at_ms / 1000 / 30) as u64;
     let mut mac = Hmac::<sha1::Sha1>::new_from_slice(&key).unwrap();

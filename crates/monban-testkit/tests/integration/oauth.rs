@@ -21,8 +21,8 @@ use sha2::{Digest, Sha256};
 
 use super::support::{create_user, new_pool_id};
 
-const CALLBACK: &str = "https://app.example.com/cb";
-const VERIFIER: &str = "dBjftJeZ4CVP-mJ0kzyzVS6fS1qCSJxcfVEwn1oXpaw";
+pub(super) const CALLBACK: &str = "https://app.example.com/cb";
+pub(super) const VERIFIER: &str = "dBjftJeZ4CVP-mJ0kzyzVS6fS1qCSJxcfVEwn1oXpaw";
 
 fn scope(name: &str) -> ResourceServerScopeType {
     ResourceServerScopeType::builder()
@@ -32,7 +32,7 @@ fn scope(name: &str) -> ResourceServerScopeType {
         .unwrap()
 }
 
-async fn create_api(app: &TestApp, pool: &str) {
+pub(super) async fn create_api(app: &TestApp, pool: &str) {
     app.idp()
         .create_resource_server()
         .user_pool_id(pool)
@@ -275,7 +275,7 @@ async fn domains_and_resource_servers_and_custom_client_scopes() {
     .await;
 }
 
-fn form(path: &str, body: &str) -> RawRequest {
+pub(super) fn form(path: &str, body: &str) -> RawRequest {
     RawRequest::new("POST", path)
         .header("content-type", "application/x-www-form-urlencoded")
         .body(body.as_bytes().to_vec())
@@ -293,7 +293,12 @@ async fn jwks(app: &TestApp, pool: &str) -> Value {
 }
 
 /// Verifies `token` against the served JWKS (RS256, issuer) and returns its claims.
-async fn verify(app: &TestApp, pool: &str, token: &str, audience: Option<&str>) -> Value {
+pub(super) async fn verify(
+    app: &TestApp,
+    pool: &str,
+    token: &str,
+    audience: Option<&str>,
+) -> Value {
     let set = jwks(app, pool).await;
     let kid = jsonwebtoken::decode_header(token).unwrap().kid.unwrap();
     let jwk = set["keys"]
@@ -316,7 +321,7 @@ async fn verify(app: &TestApp, pool: &str, token: &str, audience: Option<&str>) 
         .claims
 }
 
-fn error_of(res: &monban_testkit::RawResponse) -> String {
+pub(super) fn error_of(res: &monban_testkit::RawResponse) -> String {
     res.json()["error"].as_str().unwrap_or_default().to_owned()
 }
 
@@ -443,12 +448,12 @@ async fn client_credentials_with_both_auth_methods() {
     .await;
 }
 
-struct CodeFixture {
-    pool: String,
-    client: String,
+pub(super) struct CodeFixture {
+    pub pool: String,
+    pub client: String,
 }
 
-async fn code_fixture(app: &TestApp) -> CodeFixture {
+pub(super) async fn code_fixture(app: &TestApp) -> CodeFixture {
     let idp = app.idp();
     let pool = new_pool_id(&idp).await;
     create_api(app, &pool).await;
@@ -485,7 +490,7 @@ async fn code_fixture(app: &TestApp) -> CodeFixture {
     CodeFixture { pool, client }
 }
 
-async fn mint(app: &TestApp, f: &CodeFixture, challenge: Option<&str>) -> String {
+pub(super) async fn mint(app: &TestApp, f: &CodeFixture, challenge: Option<&str>) -> String {
     let cx = app.cx();
     let pool = load_pool(cx, &f.pool).await.unwrap();
     let client = load_client(cx, &f.pool, &f.client).await.unwrap();
@@ -506,7 +511,7 @@ async fn mint(app: &TestApp, f: &CodeFixture, challenge: Option<&str>) -> String
     .unwrap()
 }
 
-fn challenge() -> String {
+pub(super) fn challenge() -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(VERIFIER.as_bytes()))
 }
 

@@ -78,7 +78,7 @@ async fn client_id(idp: &Client, pool: &str, hide: bool) -> String {
 }
 
 /// The six-digit code in the latest mail to `to`.
-fn last_code(app: &TestApp, to: &str) -> String {
+pub(super) fn last_code(app: &TestApp, to: &str) -> String {
     let mail = app.mailer().emails_to(to);
     let last = mail
         .last()

@@ -1,12 +1,22 @@
 //! One module per subcommand.
 
+pub mod audit;
+pub mod backup;
 pub mod config_check;
+pub mod export;
+pub mod import;
 pub mod keys;
+pub mod mail;
 pub mod migrate;
 pub mod outbox;
+pub mod passphrase;
+pub mod progress;
+pub mod restore;
+pub mod sealed_file;
 pub mod seed;
 pub mod serve;
 pub mod triggers;
+pub mod users;
 
 use monban_store::SqlStore;
 
@@ -38,4 +48,26 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<SqlStore> {
     SqlStore::connect(&settings.database_url)
         .await
         .map_err(|e| anyhow::anyhow!("cannot open the database {shown}: {e}"))
+}
+
+/// The core context of a command that runs beside the servers rather than in one: the
+/// system clock and randomness, no triggers, and the outbox for any mail or SMS.
+pub fn command_cx(settings: &Settings, store: std::sync::Arc<SqlStore>) -> monban_core::Cx {
+    use std::sync::Arc;
+
+    let clock = Arc::new(monban_core::SystemClock);
+    monban_core::Cx {
+        store: store.clone(),
+        clock: clock.clone(),
+        rng: Arc::new(monban_core::SystemRng),
+        mailer: Arc::new(monban_core::mail::OutboxMailer {
+            store: store.clone(),
+            clock: clock.clone(),
+        }),
+        settings: Arc::new(settings.core_settings()),
+        keys: Default::default(),
+        secrets: Default::default(),
+        triggers: Arc::new(monban_core::triggers::NoTriggers),
+        sms: Arc::new(monban_core::sms::OutboxSms { store, clock }),
+    }
 }

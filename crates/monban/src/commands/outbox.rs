@@ -89,7 +89,7 @@ fn to_json(m: &OutboxMessage) -> serde_json::Value {
 }
 
 /// `2024-05-01T12:34:56.789Z` from epoch milliseconds (proleptic Gregorian, UTC).
-fn rfc3339_utc(ms: i64) -> String {
+pub(crate) fn rfc3339_utc(ms: i64) -> String {
     let secs = ms.div_euclid(1000);
     let millis = ms.rem_euclid(1000);
     let days = secs.div_euclid(86_400);

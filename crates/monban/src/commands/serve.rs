@@ -43,20 +43,24 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
 
     let store: Arc<dyn Store> = Arc::new(super::open_store(&settings).await?);
     let clock = runtime.clock.clone();
-    let mailer: Arc<dyn Mailer> = match &settings.smtp {
-        Some(smtp) => crate::dev_mode::keep_copies(
-            &settings,
-            Arc::new(
-                SmtpMailer::new(smtp_settings(smtp))
-                    .map_err(|e| anyhow::anyhow!("SMTP settings: {e:?}"))?,
-            ),
-            &store,
-            &clock,
+    // With SMTP, requests only queue mail in the database; a background sender delivers it.
+    let (mailer, mail_sender): (Arc<dyn Mailer>, _) = match &settings.smtp {
+        Some(smtp) => {
+            let smtp = SmtpMailer::new(smtp_settings(smtp))
+                .map_err(|e| anyhow::anyhow!("SMTP settings: {e:?}"))?;
+            let (queue, sender) = super::mail::delivery::queue(&settings, smtp, &store, &clock);
+            (
+                crate::dev_mode::keep_copies(&settings, queue, &store, &clock),
+                Some(sender),
+            )
+        }
+        None => (
+            Arc::new(OutboxMailer {
+                store: store.clone(),
+                clock: clock.clone(),
+            }) as Arc<dyn Mailer>,
+            None,
         ),
-        None => Arc::new(OutboxMailer {
-            store: store.clone(),
-            clock: clock.clone(),
-        }),
     };
     let secrets: Arc<ServerSecrets> = Default::default();
     let sms: Arc<dyn monban_core::sms::SmsSender> = match &settings.sms_webhook_url {
@@ -87,6 +91,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         runtime.rng.clone(),
         secrets.clone(),
     ));
+    super::audit::spawn_pruning(&settings, store.clone());
     let cx = Cx {
         store,
         clock,
@@ -124,6 +129,8 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     );
 
     let router = crate::dev_mode::router(app, runtime.controls);
+    let mail_stop = Arc::new(tokio::sync::Notify::new());
+    let mail_task = mail_sender.map(|sender| tokio::spawn(sender.run(mail_stop.clone())));
     let shutdown = Arc::new(tokio::sync::Notify::new());
     let stop = shutdown.clone();
     let mut server = tokio::spawn(async move {
@@ -147,6 +154,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         Ok(finished) => finished??,
         Err(_) => tracing::warn!("requests still open after {DRAIN:?}; stopping anyway"),
     }
+    super::mail::delivery::stop(mail_task, &mail_stop).await;
     tracing::info!("stopped");
     Ok(())
 }

@@ -50,6 +50,10 @@ pub struct FileConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lockout: Option<LockoutFile>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub throttling: Option<ThrottlingFile>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hosted_ui: Option<HostedUiFile>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub credentials: Option<CredentialsFile>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub triggers: Option<TriggersFile>,
@@ -57,6 +61,12 @@ pub struct FileConfig {
     pub sms: Option<SmsFile>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_pools: Option<IdentityPoolsFile>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mail: Option<super::mail::MailLayer>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audit: Option<super::audit::AuditLayer>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oauth: Option<super::oauth::OAuthLayer>,
 }
 
 /// Identity pools: what the IAM OpenID Connect provider ARNs that pools name
@@ -133,6 +143,24 @@ pub struct LockoutFile {
     pub free_failures: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_secs: Option<u64>,
+}
+
+/// The hosted UI: how long its sign-in session lets `/oauth2/authorize` skip the login page.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostedUiFile {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_secs: Option<u64>,
+}
+
+/// Per-source token buckets on the public sign-in and sign-up operations.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThrottlingFile {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate_per_sec: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub burst: Option<u32>,
 }
 
 /// Lifetimes (seconds) and attempt limit of confirmation and reset codes.
@@ -219,6 +247,8 @@ impl FileConfig {
         let argon2 = self.argon2.unwrap_or_default();
         let codes = self.codes.unwrap_or_default();
         let lockout = self.lockout.unwrap_or_default();
+        let throttling = self.throttling.unwrap_or_default();
+        let hosted_ui = self.hosted_ui.unwrap_or_default();
         let credentials = self.credentials.unwrap_or_default();
         let triggers = self.triggers.unwrap_or_default();
         let sms = self.sms.unwrap_or_default();
@@ -250,6 +280,9 @@ impl FileConfig {
             code_max_attempts: codes.max_attempts,
             lockout_free_failures: lockout.free_failures,
             lockout_max_secs: lockout.max_secs,
+            throttle_rate: throttling.rate_per_sec,
+            throttle_burst: throttling.burst,
+            hosted_ui_session_secs: hosted_ui.session_secs,
             credential_source: credentials.source,
             sts_endpoint: credentials.sts_endpoint,
             sts_region: credentials.sts_region,
@@ -260,6 +293,9 @@ impl FileConfig {
             trigger_arn_url_template: triggers.arn_url_template,
             sms_webhook_url: sms.webhook_url,
             oidc_providers: self.identity_pools.map(|i| i.oidc_providers),
+            mail: self.mail.unwrap_or_default(),
+            audit: self.audit.unwrap_or_default(),
+            oauth: self.oauth.unwrap_or_default(),
         }
     }
 }

@@ -69,6 +69,9 @@ pub struct Layer {
     pub code_max_attempts: Option<u32>,
     pub lockout_free_failures: Option<u32>,
     pub lockout_max_secs: Option<u64>,
+    pub throttle_rate: Option<u32>,
+    pub throttle_burst: Option<u32>,
+    pub hosted_ui_session_secs: Option<u64>,
     pub credential_source: Option<CredentialSourceName>,
     pub sts_endpoint: Option<String>,
     pub sts_region: Option<String>,
@@ -82,6 +85,12 @@ pub struct Layer {
     pub sms_webhook_url: Option<String>,
     /// Identity pools' OpenID Connect providers (settings file only).
     pub oidc_providers: Option<Vec<super::file::OidcProviderFile>>,
+    /// Mail delivery: limits, retries, DKIM.
+    pub mail: super::mail::MailLayer,
+    /// Audit trail: trusted proxies and retention.
+    pub audit: super::audit::AuditLayer,
+    /// Prefix-domain base and strict-OIDC clients.
+    pub oauth: super::oauth::OAuthLayer,
 }
 
 impl Layer {
@@ -121,6 +130,9 @@ impl Layer {
             code_max_attempts: self.code_max_attempts.or(lower.code_max_attempts),
             lockout_free_failures: self.lockout_free_failures.or(lower.lockout_free_failures),
             lockout_max_secs: self.lockout_max_secs.or(lower.lockout_max_secs),
+            throttle_rate: self.throttle_rate.or(lower.throttle_rate),
+            throttle_burst: self.throttle_burst.or(lower.throttle_burst),
+            hosted_ui_session_secs: self.hosted_ui_session_secs.or(lower.hosted_ui_session_secs),
             credential_source: self.credential_source.or(lower.credential_source),
             sts_endpoint: self.sts_endpoint.or(lower.sts_endpoint),
             sts_region: self.sts_region.or(lower.sts_region),
@@ -135,6 +147,9 @@ impl Layer {
                 .or(lower.trigger_arn_url_template),
             sms_webhook_url: self.sms_webhook_url.or(lower.sms_webhook_url),
             oidc_providers: self.oidc_providers.or(lower.oidc_providers),
+            mail: self.mail.over(lower.mail),
+            audit: self.audit.over(lower.audit),
+            oauth: self.oauth.over(lower.oauth),
         }
     }
 
@@ -149,6 +164,15 @@ impl Layer {
         let mut rust_log = None;
         for (name, value) in vars {
             if value.is_empty() {
+                continue;
+            }
+            if layer.mail.set_env(&name, &value)? {
+                continue;
+            }
+            if layer.audit.set_env(&name, &value)? {
+                continue;
+            }
+            if layer.oauth.set_env(&name, &value)? {
                 continue;
             }
             match name.as_str() {
@@ -208,6 +232,15 @@ impl Layer {
                 }
                 "MONBAN_CODE_MAX_ATTEMPTS" => {
                     layer.code_max_attempts = Some(parse_number(&name, &value)?);
+                }
+                "MONBAN_THROTTLE_RATE" => {
+                    layer.throttle_rate = Some(parse_number(&name, &value)?);
+                }
+                "MONBAN_THROTTLE_BURST" => {
+                    layer.throttle_burst = Some(parse_number(&name, &value)?);
+                }
+                "MONBAN_HOSTED_UI_SESSION_SECS" => {
+                    layer.hosted_ui_session_secs = Some(parse_number(&name, &value)?);
                 }
                 "MONBAN_LOCKOUT_FREE_FAILURES" => {
                     layer.lockout_free_failures = Some(parse_number(&name, &value)?);

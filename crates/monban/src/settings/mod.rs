@@ -2,9 +2,12 @@
 //! over defaults, merged per setting, then checked as a whole so that a bad value stops the
 //! process at start with a message naming it.
 
+pub mod audit;
 pub mod dev;
 pub mod file;
 pub mod layer;
+pub mod mail;
+pub mod oauth;
 pub mod redact;
 mod resolve;
 
@@ -152,6 +155,10 @@ pub struct Settings {
     pub codes: monban_core::codes::CodeSettings,
     /// Failed sign-in lockout thresholds.
     pub lockout: monban_core::auth::flows::LockoutSettings,
+    /// Per-source throttling of the public sign-in and sign-up operations.
+    pub throttling: monban_core::throttling::ThrottleSettings,
+    /// The hosted UI's sign-in session lifetime.
+    pub hosted_ui: monban_core::hosted_ui::HostedUiSettings,
     /// Identity-pool credentials: source, upstream STS, lifetime.
     pub credentials: CredentialsSettings,
     /// How Lambda triggers are called (webhooks).
@@ -160,6 +167,12 @@ pub struct Settings {
     pub sms_webhook_url: Option<String>,
     /// What the OpenID Connect provider ARNs of identity pools stand for.
     pub oidc_providers: Vec<file::OidcProviderFile>,
+    /// Mail delivery: sending limits, retries, DKIM.
+    pub mail: mail::MailSettings,
+    /// Audit trail: trusted proxies and retention.
+    pub audit: monban_core::audit::AuditSettings,
+    /// Prefix-domain base and strict-OIDC clients.
+    pub oauth: monban_core::oauth::OAuthSettings,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -208,6 +221,8 @@ impl Settings {
             },
             codes: self.codes,
             lockout: self.lockout,
+            throttling: self.throttling,
+            hosted_ui: self.hosted_ui,
             credentials: self.core_credentials(),
             identity_pools: monban_core::identity_pools::IdentityPoolSettings {
                 oidc_providers: self
@@ -221,6 +236,8 @@ impl Settings {
                     .collect(),
                 oidc_keys: Some(std::sync::Arc::new(monban_server::HttpOidcKeys::new())),
             },
+            audit: self.audit.clone(),
+            oauth: self.oauth.clone(),
             ..monban_core::Settings::default()
         }
     }

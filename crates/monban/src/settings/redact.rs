@@ -2,8 +2,8 @@
 //! the database URL) replaced, so `config check` output and logs can be shared.
 
 use super::file::{
-    Argon2File, CodesFile, CredentialsFile, FileConfig, IdentityPoolsFile, LockoutFile, LogFile,
-    SmsFile, SmtpFile, TriggersFile, FILE_VERSION,
+    Argon2File, CodesFile, CredentialsFile, FileConfig, HostedUiFile, IdentityPoolsFile,
+    LockoutFile, LogFile, SmsFile, SmtpFile, ThrottlingFile, TriggersFile, FILE_VERSION,
 };
 use super::{AdminKeySetting, Settings};
 
@@ -107,6 +107,15 @@ pub fn to_toml(settings: &Settings) -> anyhow::Result<String> {
             free_failures: Some(settings.lockout.free_failures),
             max_secs: Some(u64::try_from(settings.lockout.max_lockout_ms / 1000).unwrap_or(0)),
         }),
+        hosted_ui: Some(HostedUiFile {
+            session_secs: Some(
+                u64::try_from(settings.hosted_ui.session_lifetime_ms / 1000).unwrap_or(0),
+            ),
+        }),
+        throttling: Some(ThrottlingFile {
+            rate_per_sec: Some(settings.throttling.rate_per_sec),
+            burst: Some(settings.throttling.burst),
+        }),
         credentials: Some(CredentialsFile {
             source: Some(settings.credentials.source),
             sts_endpoint: settings.credentials.sts_endpoint.clone(),
@@ -136,6 +145,9 @@ pub fn to_toml(settings: &Settings) -> anyhow::Result<String> {
         identity_pools: (!settings.oidc_providers.is_empty()).then(|| IdentityPoolsFile {
             oidc_providers: settings.oidc_providers.clone(),
         }),
+        mail: Some(super::mail::to_file(&settings.mail)),
+        audit: Some(super::audit::to_file(&settings.audit)),
+        oauth: Some(super::oauth::to_file(&settings.oauth)),
     };
     Ok(toml::to_string(&file)?)
 }

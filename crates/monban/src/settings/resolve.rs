@@ -38,8 +38,13 @@ pub fn resolve(layer: Layer, config_file: Option<PathBuf>) -> anyhow::Result<Set
     let smtp = resolve_smtp(&layer, &mut smtp_problems);
     let codes = resolve_codes(&layer, &mut problems);
     let lockout = resolve_lockout(&layer, &mut problems);
+    let throttling = resolve_throttling(&layer);
+    let hosted_ui = resolve_hosted_ui(&layer, &mut problems);
     let dev = super::dev::resolve_dev(&layer, &mut problems);
     let triggers = resolve_triggers(&layer, &mut problems);
+    let mail = super::mail::resolve(&layer.mail, &mut problems);
+    let audit = super::audit::resolve(&layer.audit, &mut problems);
+    let oauth = super::oauth::resolve(&layer.oauth, &mut problems);
     let sms_webhook_url = layer
         .sms_webhook_url
         .clone()
@@ -177,10 +182,15 @@ pub fn resolve(layer: Layer, config_file: Option<PathBuf>) -> anyhow::Result<Set
         issuer_style: layer.issuer_style.unwrap_or_default(),
         codes,
         lockout,
+        throttling,
+        hosted_ui,
         credentials,
         triggers,
         sms_webhook_url,
         oidc_providers,
+        mail,
+        audit,
+        oauth,
     })
 }
 
@@ -301,6 +311,33 @@ fn resolve_credentials(
         source,
         sts_endpoint,
         duration_secs,
+    }
+}
+
+/// Throttling rate and burst, the defaults where not given (a rate of 0 turns it off).
+fn resolve_throttling(layer: &Layer) -> monban_core::throttling::ThrottleSettings {
+    let defaults = monban_core::throttling::ThrottleSettings::default();
+    monban_core::throttling::ThrottleSettings {
+        rate_per_sec: layer.throttle_rate.unwrap_or(defaults.rate_per_sec),
+        burst: layer.throttle_burst.unwrap_or(defaults.burst),
+    }
+}
+
+/// The hosted UI's session lifetime: Cognito's hour where not given; zero is refused.
+fn resolve_hosted_ui(
+    layer: &Layer,
+    problems: &mut Vec<String>,
+) -> monban_core::hosted_ui::HostedUiSettings {
+    let defaults = monban_core::hosted_ui::HostedUiSettings::default();
+    match layer.hosted_ui_session_secs {
+        Some(0) => {
+            problems.push("hosted_ui_session_secs: at least 1".to_owned());
+            defaults
+        }
+        Some(secs) => monban_core::hosted_ui::HostedUiSettings {
+            session_lifetime_ms: i64::try_from(secs.saturating_mul(1000)).unwrap_or(i64::MAX),
+        },
+        None => defaults,
     }
 }
 
@@ -818,6 +855,32 @@ audiences = ["client-1"]
             ..Layer::default()
         });
         assert!(msg.contains("lockout_max_secs"), "{msg}");
+    }
+
+    #[test]
+    fn hosted_ui_session_lifetime_defaults_to_an_hour_and_reaches_core() {
+        let core = ok(Layer::default()).core_settings();
+        assert_eq!(core.hosted_ui.session_lifetime_ms, 3_600_000);
+        let file = crate::settings::file::parse(
+            "version = 1\n[hosted_ui]\nsession_secs = 600\n",
+            std::path::Path::new("t.toml"),
+        )
+        .unwrap();
+        let s = ok(Layer::default().over(file));
+        assert_eq!(s.core_settings().hosted_ui.session_lifetime_ms, 600_000);
+        let printed = crate::settings::redact::to_toml(&s).unwrap();
+        assert!(printed.contains("[hosted_ui]"), "{printed}");
+        let env = Layer::from_env([("MONBAN_HOSTED_UI_SESSION_SECS".to_owned(), "120".to_owned())])
+            .unwrap();
+        assert_eq!(
+            ok(env).core_settings().hosted_ui.session_lifetime_ms,
+            120_000
+        );
+        let msg = problems(Layer {
+            hosted_ui_session_secs: Some(0),
+            ..Layer::default()
+        });
+        assert!(msg.contains("hosted_ui_session_secs"), "{msg}");
     }
 
     #[test]

@@ -27,9 +27,12 @@ pub enum Flow {
 /// API, `<FLOW> flow not enabled for this client` when the client does not allow it.
 pub fn check_flow(client: &AppClient, api: Api, requested: AuthFlowType) -> Result<Flow, Error> {
     use AuthFlowType as A;
+    if api == Api::HostedUi && requested == A::UserPasswordAuth {
+        return Ok(Flow::Password);
+    }
     let wrong_api = match requested {
         A::UserPasswordAuth => api == Api::Admin,
-        A::AdminUserPasswordAuth | A::AdminNoSrpAuth => api == Api::Public,
+        A::AdminUserPasswordAuth | A::AdminNoSrpAuth => api != Api::Admin,
         _ => false,
     };
     if wrong_api {
@@ -147,6 +150,18 @@ mod tests {
         assert_eq!(e.message, "Initiate Auth method not supported.");
         let e = check_flow(&c, Api::Admin, AuthFlowType::UserSrpAuth).unwrap_err();
         assert_eq!(e.message, "USER_SRP_AUTH flow not enabled for this client");
+    }
+
+    #[test]
+    fn the_hosted_ui_signs_in_with_the_password_whatever_the_client_allows() {
+        let c = client(Some(vec![F::AllowUserSrpAuth]));
+        assert_eq!(
+            check_flow(&c, Api::HostedUi, AuthFlowType::UserPasswordAuth).unwrap(),
+            Flow::Password
+        );
+        // Never the admin flows.
+        let e = check_flow(&c, Api::HostedUi, AuthFlowType::AdminNoSrpAuth).unwrap_err();
+        assert_eq!(e.message, "Initiate Auth method not supported.");
     }
 
     #[test]

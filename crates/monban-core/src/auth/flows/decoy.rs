@@ -5,14 +5,19 @@
 //! - SRP answers with a PASSWORD_VERIFIER challenge whose `SALT` and `USER_ID_FOR_SRP` are
 //!   derived from the name typed (HMAC under a server key), so asking twice gives the same
 //!   values, as for a real user; the proof then fails.
+//! - failures count towards the same lockout as a real user's, kept in the store under the
+//!   name typed (`DecoyStore`), with the same database write per failure: past the free
+//!   failures an unknown name gets `Password attempts exceeded` too.
 
 use monban_wire::idp::PreventUserExistenceErrorTypes;
 
+use super::lockout::check_counts_not_locked;
 use super::messages::incorrect_credentials;
 use super::SignIn;
 use crate::auth::hmac_sha256;
 use crate::auth::srp::Verifier;
-use crate::entities::AppClient;
+use crate::decoy_store::{decoy_name, DecoyAttempts, DecoyStore};
+use crate::entities::{AppClient, UserData};
 use crate::error::Error;
 use crate::password::hash_password;
 use crate::users::{is_email, is_phone_number, normalise, KeyKind, NameRules};
@@ -24,15 +29,73 @@ pub fn prevents_existence_errors(client: &AppClient) -> bool {
 
 /// The error for a user that does not exist: `UserNotFoundException: User does not exist.`
 /// (LEGACY), or — after as much work as a wrong password costs — `Incorrect username or
-/// password.`
-pub async fn unknown_user(s: &SignIn<'_>, password: Option<&str>) -> Error {
+/// password.`; past the lockout's free failures, `Password attempts exceeded` as for a real
+/// user.
+pub async fn unknown_user(s: &SignIn<'_>, typed: &str, password: Option<&str>) -> Error {
     if !prevents_existence_errors(s.client) {
         return Error::user_not_found();
     }
-    if let Some(password) = password {
-        spend_a_password_check(s, password).await;
+    let failed = async {
+        let counts = unknown_not_locked(s, typed).await?;
+        if let Some(password) = password {
+            spend_a_password_check(s, password).await;
+        }
+        record_unknown_failure(s, counts).await
+    };
+    match failed.await {
+        Ok(()) => incorrect_credentials(),
+        Err(e) => e,
     }
-    incorrect_credentials()
+}
+
+/// The sign-in failures counted against an unknown name.
+#[derive(Debug)]
+pub struct UnknownCounts {
+    name: String,
+    data: UserData,
+}
+
+const SIGN_IN: &str = "sign_in";
+
+/// The lockout check a real user passes before the password is checked: `Password attempts
+/// exceeded` while the unknown name `typed` is locked out.
+pub async fn unknown_not_locked(s: &SignIn<'_>, typed: &str) -> Result<UnknownCounts, Error> {
+    let name = decoy_name(s.pool, typed);
+    let stored = s
+        .cx
+        .store
+        .get_decoy_attempts(&s.pool.id, &name, SIGN_IN, s.cx.now_ms())
+        .await?;
+    let data = UserData {
+        failed_sign_ins: stored
+            .as_ref()
+            .map_or(0, |a| u32::try_from(a.failures).unwrap_or(u32::MAX)),
+        last_failed_sign_in_ms: stored.and_then(|a| a.last_failure_ms),
+        ..UserData::default()
+    };
+    check_counts_not_locked(s.cx, &data)?;
+    Ok(UnknownCounts { name, data })
+}
+
+/// Counts one failed sign-in of an unknown name: one write, as for a real user. The row
+/// lasts as long as a real user's count would be remembered.
+pub async fn record_unknown_failure(s: &SignIn<'_>, counts: UnknownCounts) -> Result<(), Error> {
+    let UnknownCounts { name, mut data } = counts;
+    let now = s.cx.now_ms();
+    let settings = s.cx.settings.lockout;
+    settings.count_failure(&mut data, now);
+    let expires_ms = now
+        .saturating_add(settings.lockout_ms(data.failed_sign_ins))
+        .saturating_add(settings.max_lockout_ms);
+    let attempts = DecoyAttempts {
+        pool_id: s.pool.id.clone(),
+        name,
+        purpose: SIGN_IN.to_owned(),
+        failures: i64::from(data.failed_sign_ins),
+        last_failure_ms: data.last_failed_sign_in_ms,
+        expires_ms,
+    };
+    Ok(s.cx.store.put_decoy_attempts(&attempts).await?)
 }
 
 /// One Argon2 computation with the parameters real hashes have: a hash costs what a

@@ -32,7 +32,7 @@ use super::srp::{
     block_session, consume_block, open_claim, server_ephemeral, server_key, session_matches,
     AnsweredClaim,
 };
-use super::{blocking, same_user, SignIn};
+use super::{blocking, same_user, Api, SignIn};
 use crate::auth::client::check_secret_hash;
 use crate::auth::srp::{
     seal_secret_block, verify_password_claim, PasswordClaim, PublicA, SrpError, SrpIdentity,
@@ -103,6 +103,13 @@ pub async fn finish(
             parameters: BTreeMap::from([("USERNAME".to_owned(), user.username.clone())]),
             session: Some(session),
         }));
+    }
+    if s.api == Api::HostedUi {
+        // The browser gets a code, not tokens: they are issued when it is redeemed.
+        return Ok(Outcome::SignedIn {
+            user: Box::new(user.clone()),
+            auth_time_ms,
+        });
     }
     let device = match tracking(s.pool) {
         Some(_) => Some(new_device(s.cx, s.pool, user).await?),

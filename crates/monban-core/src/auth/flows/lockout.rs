@@ -76,7 +76,12 @@ impl LockoutSettings {
 
 /// `NotAuthorizedException: Password attempts exceeded` while the user is locked out.
 pub fn check_not_locked(cx: &Cx, user: &User) -> Result<(), Error> {
-    if cx.settings.lockout.is_locked(&user.data, cx.now_ms()) {
+    check_counts_not_locked(cx, &user.data)
+}
+
+/// [`check_not_locked`] for counts kept elsewhere (an unknown name's, by the decoy).
+pub(super) fn check_counts_not_locked(cx: &Cx, data: &UserData) -> Result<(), Error> {
+    if cx.settings.lockout.is_locked(data, cx.now_ms()) {
         Err(Error::not_authorized("Password attempts exceeded"))
     } else {
         Ok(())

@@ -66,6 +66,10 @@ pub enum Api {
     Public,
     /// AdminInitiateAuth / AdminRespondToAuthChallenge (IAM).
     Admin,
+    /// The hosted UI's pages: the password form works whatever the client's
+    /// `ExplicitAuthFlows` (as Cognito's hosted UI does), and a passed sign-in ends in
+    /// [`Outcome::SignedIn`] (the page then mints an authorization code) instead of tokens.
+    HostedUi,
 }
 
 /// One sign-in request: the pool and client it is for, the API it came through, and the

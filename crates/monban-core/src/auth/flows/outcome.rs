@@ -5,10 +5,18 @@ use std::collections::BTreeMap;
 
 use monban_wire::idp::{AuthenticationResultType, ChallengeNameType};
 
+use crate::entities::User;
+
 #[derive(Debug)]
 pub enum Outcome {
     Authenticated(AuthenticationResultType),
     Challenge(Challenge),
+    /// A hosted-UI sign-in (`Api::HostedUi`) that passed every challenge: no tokens yet,
+    /// the page mints an authorization code for this user.
+    SignedIn {
+        user: Box<User>,
+        auth_time_ms: i64,
+    },
 }
 
 #[derive(Debug)]
@@ -43,6 +51,8 @@ impl Outcome {
                 challenge_parameters: Some(challenge.parameters),
                 session: challenge.session,
             },
+            // Only the hosted UI gets this outcome, and it never answers with API shapes.
+            Outcome::SignedIn { .. } => ResponseParts::default(),
         }
     }
 }

@@ -19,8 +19,8 @@ use super::{signed_in, SignIn};
 use crate::auth::client::check_secret_hash;
 use crate::entities::User;
 use crate::error::{Error, ErrorKind};
-use crate::password::verify_password;
-use crate::users::lookup_user;
+use crate::password::{is_foreign_hash, verify_password};
+use crate::users::{lookup_user, upgrade_password};
 use monban_wire::idp::UserStatusType;
 
 pub async fn initiate(
@@ -41,7 +41,7 @@ pub async fn initiate(
                     let who = Subject::NotFound(username);
                     pre_authentication(s, who, validation_data).await?;
                 }
-                return Err(unknown_user(s, Some(password)).await);
+                return Err(unknown_user(s, username, Some(password)).await);
             }
         },
     };
@@ -68,8 +68,7 @@ async fn migrate(
             if e.kind == ErrorKind::UserNotFoundException
                 && prevents_existence_errors(s.client) =>
         {
-            spend_a_password_check(s, password).await;
-            Err(incorrect_credentials())
+            Err(unknown_user(s, username, Some(password)).await)
         }
         other => other,
     }
@@ -91,6 +90,11 @@ async fn verify(s: &SignIn<'_>, user: User, password: &str) -> Result<User, Erro
     if !verify_password(hash, password).await? {
         record_failure(s.cx, s.pool, &user).await?;
         return Err(incorrect_credentials());
+    }
+    // An imported hash (or one kept without an SRP verifier) gives way to the pool's own
+    // kind now that the password is known: USER_SRP_AUTH works from here on.
+    if is_foreign_hash(hash) || user.data.srp.is_none() {
+        return upgrade_password(s.cx, s.pool, &user, password).await;
     }
     Ok(user)
 }

@@ -322,10 +322,20 @@ pub async fn respond(
         now_ms: now,
     };
     let Some(user) = user else {
-        // A decoy, or a user deleted since the challenge: the same work, then the refusal.
+        // A decoy, or a user deleted since the challenge: the same work (a hidden name's
+        // failures count towards a lockout as a real user's do), then the refusal.
+        let hidden = prevents_existence_errors(s.client);
+        let counts = if hidden {
+            Some(decoy::unknown_not_locked(s, &state.username).await?)
+        } else {
+            None
+        };
         let verifier = decoy::verifier(&key, &s.pool.id, &state.username)?;
         let _ = claim.check(state.username.clone(), verifier).await;
-        let deleted = is_real(&state.context) && !prevents_existence_errors(s.client);
+        if let Some(counts) = counts {
+            decoy::record_unknown_failure(s, counts).await?;
+        }
+        let deleted = is_real(&state.context) && !hidden;
         return Err(if deleted {
             Error::user_not_found()
         } else {

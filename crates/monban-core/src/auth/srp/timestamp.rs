@@ -56,7 +56,9 @@ pub fn render_timestamp(epoch_ms: i64) -> String {
     let weekday = WEEKDAYS[usize::try_from((days + 4).rem_euclid(7)).unwrap_or(0)];
     let month = MONTHS[usize::try_from(month - 1).unwrap_or(0)];
     format!(
-        "{weekday} {month} {day} {:02}:{:02}:{:02} UTC {year}",
+        // Four digits, as parse_timestamp requires (years before 1000 are no client's, but
+        // the rendering must parse back to the instant).
+        "{weekday} {month} {day} {:02}:{:02}:{:02} UTC {year:04}",
         secs / 3600,
         secs / 60 % 60,
         secs % 60
@@ -95,6 +97,10 @@ mod tests {
             "Tue Feb 29 00:00:00 UTC 2000"
         );
         assert_eq!(render_timestamp(-1000), "Wed Dec 31 23:59:59 UTC 1969");
+        // Found by the `srp` fuzz target: a year below 1000 rendered unpadded did not parse.
+        let early = parse_timestamp("Tue Mar 4 05:06:07 UTC 0025").unwrap_or_default();
+        assert_eq!(render_timestamp(early), "Tue Mar 4 05:06:07 UTC 0025");
+        assert_eq!(parse_timestamp(&render_timestamp(early)), Some(early));
     }
 
     #[test]

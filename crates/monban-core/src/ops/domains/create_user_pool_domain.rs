@@ -23,6 +23,7 @@ pub async fn create_user_pool_domain(
             "ManagedLoginVersion must be 1 or 2.",
         ));
     }
+    check_domain_name(&req.domain, req.custom_domain_config.is_some())?;
     let domain = UserPoolDomain {
         domain: req.domain,
         pool_id: pool.id.clone(),
@@ -45,5 +46,54 @@ pub async fn create_user_pool_domain(
         )),
         Err(StoreError::NotFound) => Err(Error::pool_not_found(&pool.id)),
         Err(e) => Err(e.into()),
+    }
+}
+
+/// A prefix is one DNS label (the model's `DomainType` pattern, checked by the wire
+/// layer); a custom domain is a fully-qualified host name of such labels, lower case
+/// ("For custom domains, this is the fully-qualified domain name, such as
+/// auth.example.com", CreateUserPoolDomain in the API reference). The wire layer lets
+/// dotted values through for this check.
+fn check_domain_name(domain: &str, custom: bool) -> Result<(), Error> {
+    let label_ok = |label: &str| {
+        (1..=63).contains(&label.len())
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+    };
+    let labels: Vec<&str> = domain.split('.').collect();
+    let ok = if custom {
+        labels.len() >= 2 && labels.iter().all(|l| label_ok(l))
+    } else {
+        labels.len() == 1
+    };
+    if ok {
+        Ok(())
+    } else if custom {
+        Err(Error::invalid_parameter(format!(
+            "Domain {domain} is not a valid fully-qualified domain name."
+        )))
+    } else {
+        Err(Error::invalid_parameter(
+            "A prefix domain cannot contain dots: use CustomDomainConfig for a custom domain.",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_domain_name;
+
+    #[test]
+    fn prefixes_are_labels_and_custom_domains_are_host_names() {
+        assert!(check_domain_name("my-app", false).is_ok());
+        assert!(check_domain_name("auth.example.com", false).is_err());
+        assert!(check_domain_name("auth.example.com", true).is_ok());
+        assert!(check_domain_name("auth..example.com", true).is_err());
+        assert!(check_domain_name("-auth.example.com", true).is_err());
+        assert!(check_domain_name("Auth.example.com", true).is_err());
+        assert!(check_domain_name("localhost", true).is_err());
     }
 }

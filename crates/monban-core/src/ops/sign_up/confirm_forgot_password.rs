@@ -38,7 +38,8 @@ pub async fn confirm_forgot_password(
         Some(user) if user.enabled => user,
         _ if hide => {
             let purpose = Purpose::ForgotPassword;
-            return Err(reject_unknown_user(cx, &pool.id, purpose, &req.confirmation_code).await);
+            let code = &req.confirmation_code;
+            return Err(reject_unknown_user(cx, &pool, &req.username, purpose, code).await);
         }
         None => return Err(Error::user_not_found()),
         Some(_) => return Err(Error::not_authorized("User is disabled.")),

@@ -32,8 +32,9 @@ pub async fn confirm_sign_up(
     .await?;
     let Some(user) = lookup_user(cx, &pool, &req.username).await? else {
         if hides_existence(&client) {
+            let (purpose, code) = (Purpose::SignUp, &req.confirmation_code);
             return Err(
-                reject_unknown_user(cx, &pool.id, Purpose::SignUp, &req.confirmation_code).await,
+                reject_unknown_user(cx, &pool, &req.username, purpose, code).await,
             );
         }
         return Err(Error::user_not_found());

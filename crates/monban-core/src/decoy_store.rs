@@ -1,0 +1,51 @@
+//! `DecoyStore`: failures counted against names a pool does not have. With
+//! PreventUserExistenceErrors an unknown name must be answered as an existing user is, past
+//! the limits too: the sign-in lockout and the code attempt limit come after the same
+//! number of tries, and each failure costs the same database write. The counts live in the
+//! store (not in a node's memory) so that every node, and a restart, agrees.
+
+use async_trait::async_trait;
+
+use crate::entities::UserPool;
+use crate::store::StoreResult;
+use crate::users::{normalise, KeyKind, NameRules};
+
+/// The name an unknown user's attempts are kept under: normalised as the pool normalises
+/// usernames, so that `Nobody` and `nobody` share one count in a case-insensitive pool, as
+/// the spellings of a real user's name share theirs.
+pub fn decoy_name(pool: &UserPool, typed: &str) -> String {
+    normalise(&NameRules::of(pool), KeyKind::Username, typed)
+}
+
+/// The failures of one unknown name (normalised as usernames are) for one purpose
+/// (`sign_in`, or a code purpose such as `forgot_password`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecoyAttempts {
+    pub pool_id: String,
+    pub name: String,
+    pub purpose: String,
+    pub failures: i64,
+    /// When the last failure was counted (epoch ms); `None` right after a simulated code
+    /// was "issued".
+    pub last_failure_ms: Option<i64>,
+    /// After this (epoch ms) the row counts as absent: a real user's count would have been
+    /// forgotten, or its code expired, by then.
+    pub expires_ms: i64,
+}
+
+#[async_trait]
+pub trait DecoyStore: Send + Sync {
+    /// The attempts of `name` for `purpose`, unless expired at `now_ms`.
+    async fn get_decoy_attempts(
+        &self,
+        pool_id: &str,
+        name: &str,
+        purpose: &str,
+        now_ms: i64,
+    ) -> StoreResult<Option<DecoyAttempts>>;
+    /// Stores the attempts, replacing the earlier row of the same name and purpose
+    /// (`NotFound` if the pool is gone).
+    async fn put_decoy_attempts(&self, attempts: &DecoyAttempts) -> StoreResult<()>;
+    /// Deletes the rows expired at `now_ms`; returns how many.
+    async fn purge_decoy_attempts(&self, now_ms: i64) -> StoreResult<u64>;
+}
