@@ -54,6 +54,12 @@ pub async fn serve_child(args: ChildArgs) -> Result<(), String> {
     let settings = Settings {
         public_url: format!("http://{addr}"),
         // Production hashing: HashParams::default() (m = 19 MiB, t = 2, p = 1).
+        // No per-source throttling: every simulated client comes from 127.0.0.1, and the
+        // figures are the server's capacity, not the throttle's.
+        throttling: monban_core::throttling::ThrottleSettings {
+            rate_per_sec: 0,
+            ..Default::default()
+        },
         ..Settings::default()
     };
     let cx = Cx {

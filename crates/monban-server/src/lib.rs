@@ -75,6 +75,7 @@ fn build(app: App, dev: Option<DevControls>) -> Router {
     let throttle = Arc::new(throttle::Throttle {
         buckets: monban_core::throttling::TokenBuckets::new(app.cx.settings.throttling),
         clock: app.cx.clock.clone(),
+        trusted_proxies: app.cx.settings.audit.trusted_proxies.clone(),
     });
     let domains = app.clone();
     let router = Router::new()

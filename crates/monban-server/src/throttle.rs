@@ -2,11 +2,11 @@
 //! [`TokenBuckets`]): past its bucket, a source gets `TooManyRequestsException` before any
 //! work is done, as Cognito answers past its quotas.
 //!
-//! The source is the TCP peer address. Behind a reverse proxy every client shares the
-//! proxy's address; a trusted-proxy setting (reading `X-Forwarded-For` only from known
-//! proxies) is not wired here yet — when one exists, its source-address function belongs
-//! in [`source`]. Without connection information (the router embedded without
-//! `into_make_service_with_connect_info`) all requests share one bucket.
+//! The source is the client's address as the audit trail sees it: the TCP peer, or the
+//! `X-Forwarded-For` / `Forwarded` headers when the peer is a configured trusted proxy
+//! (`--trusted-proxy`), so clients behind a reverse proxy get buckets of their own. Without
+//! connection information (the router embedded without `into_make_service_with_connect_info`)
+//! all requests share one bucket.
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -37,6 +37,7 @@ const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
 pub struct Throttle {
     pub buckets: TokenBuckets,
     pub clock: Arc<dyn Clock>,
+    pub trusted_proxies: Vec<monban_core::audit::IpNet>,
 }
 
 pub async fn layer(
@@ -47,7 +48,7 @@ pub async fn layer(
     if throttled_operation(&request)
         && !throttle
             .buckets
-            .try_take(source(&request), throttle.clock.now_ms())
+            .try_take(source(&throttle, &request), throttle.clock.now_ms())
     {
         return response::error(Error::new(
             ErrorKind::TooManyRequestsException,
@@ -67,9 +68,12 @@ fn throttled_operation(request: &Request) -> bool {
 }
 
 /// The address the request came from, when the server knows it.
-fn source(request: &Request) -> Option<IpAddr> {
-    request
+fn source(throttle: &Throttle, request: &Request) -> Option<IpAddr> {
+    let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip())
+        .map(|ConnectInfo(addr)| addr.ip());
+    crate::audit::client_ip(&throttle.trusted_proxies, peer, request.headers())
+        .and_then(|ip| ip.parse().ok())
+        .or(peer)
 }

@@ -70,6 +70,15 @@ pub fn request_source_ip(
     peer: Option<std::net::IpAddr>,
     headers: &HeaderMap,
 ) -> Option<String> {
+    client_ip(&app.cx.settings.audit.trusted_proxies, peer, headers)
+}
+
+/// [`request_source_ip`] with the trusted proxies given (the throttle has no `App`).
+pub fn client_ip(
+    trusted_proxies: &[monban_core::audit::IpNet],
+    peer: Option<std::net::IpAddr>,
+    headers: &HeaderMap,
+) -> Option<String> {
     let joined = |name: &str| {
         let values: Vec<&str> = headers
             .get_all(name)
@@ -82,7 +91,7 @@ pub fn request_source_ip(
         peer,
         joined("x-forwarded-for").as_deref(),
         joined("forwarded").as_deref(),
-        &app.cx.settings.audit.trusted_proxies,
+        trusted_proxies,
     )
 }
 
