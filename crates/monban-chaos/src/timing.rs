@@ -13,7 +13,8 @@ use crate::api::{Api, Reply};
 use crate::node::{Node, NodeSpec};
 use crate::setup::{self, password, Rng};
 
-/// Users of each kind the tries spread over.
+/// Users of each kind the tries spread over (and as many unknown names: a name's
+/// failures count, for an unknown name as for a user, so unknown names are reused alike).
 const USERS: usize = 20;
 
 #[derive(Clone, Copy)]
@@ -48,6 +49,9 @@ pub async fn run(spec: &NodeSpec, tries: usize) -> Result<(), String> {
     // lockout's own answer is reported by `nodes` and discussed in the README).
     let mut flags = spec.flags.clone();
     flags.extend(["--lockout-free-failures".to_owned(), u32::MAX.to_string()]);
+    // Throttling answers by source, whoever is named: its fast refusals would only blur
+    // the medians (and land on whichever kind of user the last tries happen to be).
+    flags.extend(["--throttle-rate".to_owned(), "0".to_owned()]);
     let spec = NodeSpec {
         flags,
         ..spec.clone()
@@ -65,6 +69,8 @@ pub async fn run(spec: &NodeSpec, tries: usize) -> Result<(), String> {
         setup::confirmed_user(&mut api, name, &password("known")).await?;
     }
     let unconfirmed: Vec<String> = (0..USERS).map(|i| format!("pending{i}")).collect();
+    let run = setup::short_id();
+    let unknown_names: Vec<String> = (0..USERS).map(|i| format!("nobody{run}{i}")).collect();
     for name in &unconfirmed {
         let client_id = api.target.client_id.clone();
         api.public(
@@ -99,15 +105,12 @@ pub async fn run(spec: &NodeSpec, tries: usize) -> Result<(), String> {
                 rng.below(2) as usize
             };
             remaining[unknown] -= 1;
-            let name = if unknown == 1 {
-                format!("nobody{}", setup::short_id())
-            } else {
-                let users = match op {
-                    Op::ConfirmSignUp => &unconfirmed,
-                    _ => &confirmed,
-                };
-                users[rng.below(users.len() as u64) as usize].clone()
+            let users = match op {
+                _ if unknown == 1 => &unknown_names,
+                Op::ConfirmSignUp => &unconfirmed,
+                _ => &confirmed,
             };
+            let name = users[rng.below(users.len() as u64) as usize].clone();
             let body = request(&api, op, &name);
             let started = Instant::now();
             let reply = api.public(op_name(op), body).await;

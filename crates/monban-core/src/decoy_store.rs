@@ -6,6 +6,7 @@
 
 use async_trait::async_trait;
 
+use crate::cx::Rng;
 use crate::entities::UserPool;
 use crate::store::StoreResult;
 use crate::users::{normalise, KeyKind, NameRules};
@@ -48,4 +49,28 @@ pub trait DecoyStore: Send + Sync {
     async fn put_decoy_attempts(&self, attempts: &DecoyAttempts) -> StoreResult<()>;
     /// Deletes the rows expired at `now_ms`; returns how many.
     async fn purge_decoy_attempts(&self, now_ms: i64) -> StoreResult<u64>;
+}
+
+/// One write in this many also deletes the expired rows, so that names tried once (an
+/// attacker can try many) do not pile up, without a sweeper and at no cost to the median.
+const PURGE_EVERY: u16 = 1024;
+
+/// Stores `attempts` ([`DecoyStore::put_decoy_attempts`]), now and then purging the rows
+/// expired at `now_ms`.
+pub async fn put_attempts<S>(
+    store: &S,
+    rng: &dyn Rng,
+    attempts: &DecoyAttempts,
+    now_ms: i64,
+) -> StoreResult<()>
+where
+    S: DecoyStore + ?Sized,
+{
+    store.put_decoy_attempts(attempts).await?;
+    let mut draw = [0u8; 2];
+    rng.fill(&mut draw);
+    if u16::from_le_bytes(draw) % PURGE_EVERY == 0 {
+        store.purge_decoy_attempts(now_ms).await?;
+    }
+    Ok(())
 }

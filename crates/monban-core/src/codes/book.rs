@@ -3,7 +3,7 @@
 //! public ones take the operation's [`Cx`].
 
 use crate::cx::{Clock, Rng};
-use crate::decoy_store::{decoy_name, DecoyAttempts, DecoyStore};
+use crate::decoy_store::{decoy_name, put_attempts, DecoyAttempts, DecoyStore};
 use crate::entities::{ConfirmationCode, UserPool};
 use crate::error::{Error, ErrorKind};
 use crate::ids::random_from;
@@ -206,7 +206,7 @@ where
             last_failure_ms: Some(now),
             expires_ms,
         };
-        env.store.put_decoy_attempts(&attempts).await?;
+        put_attempts(env.store, env.rng, &attempts, now).await?;
         Ok(mismatch())
     };
     match work.await {
@@ -234,7 +234,7 @@ where
         last_failure_ms: None,
         expires_ms: now.saturating_add(millis(purpose.validity(env.settings))),
     };
-    Ok(env.store.put_decoy_attempts(&attempts).await?)
+    Ok(put_attempts(env.store, env.rng, &attempts, now).await?)
 }
 
 /// Issues a new code for `purpose`, replacing the user's earlier one; `data` is kept with

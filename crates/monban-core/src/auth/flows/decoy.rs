@@ -16,7 +16,7 @@ use super::messages::incorrect_credentials;
 use super::SignIn;
 use crate::auth::hmac_sha256;
 use crate::auth::srp::Verifier;
-use crate::decoy_store::{decoy_name, DecoyAttempts, DecoyStore};
+use crate::decoy_store::{decoy_name, put_attempts, DecoyAttempts};
 use crate::entities::{AppClient, UserData};
 use crate::error::Error;
 use crate::password::hash_password;
@@ -61,11 +61,10 @@ const SIGN_IN: &str = "sign_in";
 /// exceeded` while the unknown name `typed` is locked out.
 pub async fn unknown_not_locked(s: &SignIn<'_>, typed: &str) -> Result<UnknownCounts, Error> {
     let name = decoy_name(s.pool, typed);
-    let stored = s
-        .cx
-        .store
-        .get_decoy_attempts(&s.pool.id, &name, SIGN_IN, s.cx.now_ms())
-        .await?;
+    let stored =
+        s.cx.store
+            .get_decoy_attempts(&s.pool.id, &name, SIGN_IN, s.cx.now_ms())
+            .await?;
     let data = UserData {
         failed_sign_ins: stored
             .as_ref()
@@ -95,7 +94,8 @@ pub async fn record_unknown_failure(s: &SignIn<'_>, counts: UnknownCounts) -> Re
         last_failure_ms: data.last_failed_sign_in_ms,
         expires_ms,
     };
-    Ok(s.cx.store.put_decoy_attempts(&attempts).await?)
+    let store = s.cx.store.as_ref();
+    Ok(put_attempts(store, s.cx.rng.as_ref(), &attempts, now).await?)
 }
 
 /// One Argon2 computation with the parameters real hashes have: a hash costs what a

@@ -2,7 +2,8 @@
 //! AdminResetUserPassword) sets a new password, checked against the pool's policy, and
 //! the user becomes CONFIRMED with a clean lockout record. With PreventUserExistenceErrors
 //! an unknown or disabled user gets `CodeMismatchException` after the same work a wrong
-//! code costs; a known user with no code asked for gets `ExpiredCodeException`.
+//! code costs, and `LimitExceededException` after as many wrong codes as a real code
+//! accepts; a known user with no code asked for gets `ExpiredCodeException`.
 //! Then PostConfirmation_ConfirmForgotPassword runs (with the call's ClientMetadata).
 //! Deviation: password history is not enforced.
 

@@ -4,7 +4,8 @@
 //! confirmed. Current status is <STATUS>`. A verified email or phone alias held by another
 //! user is `AliasExistsException`, unless ForceAliasCreation moves it here; the code then
 //! stays usable for the retry. With PreventUserExistenceErrors an unknown user gets
-//! `CodeMismatchException` after the same work. Once confirmed, PostConfirmation_ConfirmSignUp
+//! `CodeMismatchException` after the same work (and, as a user does, `LimitExceededException`
+//! after too many wrong codes). Once confirmed, PostConfirmation_ConfirmSignUp
 //! runs (with the call's ClientMetadata). Deviation: no `Session` is returned (passwordless
 //! sign-in after sign-up is not implemented).
 
@@ -33,9 +34,7 @@ pub async fn confirm_sign_up(
     let Some(user) = lookup_user(cx, &pool, &req.username).await? else {
         if hides_existence(&client) {
             let (purpose, code) = (Purpose::SignUp, &req.confirmation_code);
-            return Err(
-                reject_unknown_user(cx, &pool, &req.username, purpose, code).await,
-            );
+            return Err(reject_unknown_user(cx, &pool, &req.username, purpose, code).await);
         }
         return Err(Error::user_not_found());
     };

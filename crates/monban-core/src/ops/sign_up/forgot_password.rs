@@ -35,7 +35,9 @@ pub async fn forgot_password(
     let hide = hides_existence(&client);
     let simulated = || async {
         Ok(ForgotPasswordResponse {
-            code_delivery_details: Some(simulated_delivery(cx, &pool, &req.username, Purpose::ForgotPassword).await?),
+            code_delivery_details: Some(
+                simulated_delivery(cx, &pool, &req.username, Purpose::ForgotPassword).await?,
+            ),
         })
     };
     let found = match lookup_user(cx, &pool, &req.username).await? {

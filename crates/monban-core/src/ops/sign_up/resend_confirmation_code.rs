@@ -37,7 +37,9 @@ pub async fn resend_confirmation_code(
     let hide = hides_existence(&client);
     let simulated = || async {
         Ok(ResendConfirmationCodeResponse {
-            code_delivery_details: Some(simulated_delivery(cx, &pool, &req.username, Purpose::SignUp).await?),
+            code_delivery_details: Some(
+                simulated_delivery(cx, &pool, &req.username, Purpose::SignUp).await?,
+            ),
         })
     };
     let Some(user) = lookup_user(cx, &pool, &req.username).await? else {
