@@ -221,6 +221,12 @@ def test_a_temporary_failure_is_retried_and_delivered_once(work, nodes, sinks, u
     summary = node.cli("mail", "log", "--summary", "--pool-id", pool_id)
     assert f"pool={pool_id} " in summary and " sent=1 " in summary, summary
 
+    # The audit record of the SignUp call names the message by its mail-log id.
+    audit = [json.loads(line) for line in
+             node.cli("audit", "export", "--pool-id", pool_id).splitlines() if line.strip()]
+    sign_ups = [r["event"] for r in audit if r["event"]["operation"] == "SignUp"]
+    assert [e.get("mail_ids") for e in sign_ups] == [[record["id"]]], sign_ups
+
 
 def test_mail_queued_while_the_server_is_down_arrives_after_a_restart(work, nodes, sinks,
                                                                       unique):

@@ -60,7 +60,9 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
         Err(e) => return response::error(e),
     };
     let audit = audit::ApiCall::start(&app, op.name, &parts);
-    let (body, caller, result) = call(&app, api, op, &parts, body).await;
+    let ((body, caller, result), mail_ids) =
+        monban_core::audit::collecting_mail_ids(call(&app, api, op, &parts, body)).await;
+    let audit = audit.with_mail_ids(mail_ids);
     let mut response = match result {
         Ok(response) => {
             let (response, json) = audit_view(op, response).await;

@@ -47,6 +47,9 @@ pub struct AuditEvent {
     /// A Lambda trigger failed during the call.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub trigger_failure: bool,
+    /// The messages the call queued (or had refused), by their ids in the mail log.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mail_ids: Vec<i64>,
 }
 
 impl AuditEvent {
@@ -69,6 +72,7 @@ impl AuditEvent {
             challenge: None,
             changed: Vec::new(),
             trigger_failure: false,
+            mail_ids: Vec::new(),
         }
     }
 

@@ -38,9 +38,11 @@ impl Mailer for QueueMailer {
         match queued {
             Queued::Accepted(id) => {
                 self.wake.notify_one();
+                crate::audit::note_mail_id(id);
                 Ok(Some(id))
             }
             Queued::Refused(id) => {
+                crate::audit::note_mail_id(id);
                 tracing::warn!(
                     mail_id = id,
                     pool_id = email.pool_id.as_deref().unwrap_or(""),

@@ -41,6 +41,12 @@ impl ApiCall {
     /// Completes the record from the request body, the caller (when authenticated) and
     /// the outcome (`Ok` with the response JSON of operations whose response names the
     /// user), and appends it.
+    /// The mail-log ids of the messages the call queued (see `collecting_mail_ids`).
+    pub fn with_mail_ids(mut self, ids: Vec<i64>) -> Self {
+        self.event.mail_ids = ids;
+        self
+    }
+
     pub async fn finish(
         mut self,
         app: &App,
