@@ -76,6 +76,7 @@ fn build(app: App, dev: Option<DevControls>) -> Router {
         buckets: monban_core::throttling::TokenBuckets::new(app.cx.settings.throttling),
         clock: app.cx.clock.clone(),
         trusted_proxies: app.cx.settings.audit.trusted_proxies.clone(),
+        app: app.clone(),
     });
     let domains = app.clone();
     let router = Router::new()

@@ -38,6 +38,8 @@ pub struct Throttle {
     pub buckets: TokenBuckets,
     pub clock: Arc<dyn Clock>,
     pub trusted_proxies: Vec<monban_core::audit::IpNet>,
+    /// Where refusals are recorded (the audit trail).
+    pub app: Arc<crate::app::App>,
 }
 
 pub async fn layer(
@@ -45,26 +47,35 @@ pub async fn layer(
     request: Request,
     next: Next,
 ) -> Response {
-    if throttled_operation(&request)
-        && !throttle
-            .buckets
-            .try_take(source(&throttle, &request), throttle.clock.now_ms())
+    let Some(operation) = throttled_operation(&request) else {
+        return next.run(request).await;
+    };
+    if throttle
+        .buckets
+        .try_take(source(&throttle, &request), throttle.clock.now_ms())
     {
-        return response::error(Error::new(
-            ErrorKind::TooManyRequestsException,
-            "Rate exceeded",
-        ));
+        return next.run(request).await;
     }
-    next.run(request).await
+    // A refused call is still a call: the trail shows who was throttled, and when.
+    let (parts, _) = request.into_parts();
+    let mut event = crate::audit::event(&throttle.app, operation, &parts);
+    event.outcome = monban_core::audit::Outcome::Fail;
+    event.error = Some(ErrorKind::TooManyRequestsException.name().to_owned());
+    crate::audit::record(&throttle.app, event).await;
+    response::error(Error::new(
+        ErrorKind::TooManyRequestsException,
+        "Rate exceeded",
+    ))
 }
 
-fn throttled_operation(request: &Request) -> bool {
-    request
+/// The operation, when it is one of [`THROTTLED`].
+fn throttled_operation(request: &Request) -> Option<&'static str> {
+    let op = request
         .headers()
         .get("x-amz-target")
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix(TARGET_PREFIX))
-        .is_some_and(|op| THROTTLED.contains(&op))
+        .and_then(|v| v.strip_prefix(TARGET_PREFIX))?;
+    THROTTLED.iter().copied().find(|known| *known == op)
 }
 
 /// The address the request came from, when the server knows it.

@@ -112,3 +112,18 @@ pub async fn record(app: &App, event: AuditEvent) {
         );
     }
 }
+
+/// An audit event started for a request outside the JSON API (the OAuth endpoints): time,
+/// id, source IP and user agent filled in; the handler names the operation and the rest.
+pub struct RequestAudit(pub AuditEvent);
+
+impl axum::extract::FromRequestParts<std::sync::Arc<App>> for RequestAudit {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &std::sync::Arc<App>,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Self(event(app, "", parts)))
+    }
+}

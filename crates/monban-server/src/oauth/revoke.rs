@@ -14,14 +14,30 @@ use monban_wire::ErrorKind;
 use super::form::{client_credentials, Params};
 use super::response::error;
 use crate::app::App;
+use crate::audit::RequestAudit;
+use monban_core::audit::{AuthEventKind, Outcome};
 
 pub async fn handle(
     State(app): State<Arc<App>>,
     Path(pool_id): Path<String>,
+    RequestAudit(mut event): RequestAudit,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    match revoke(&app, &pool_id, &headers, &body).await {
+    let revoked = revoke(&app, &pool_id, &headers, &body).await;
+    event.operation = "OAuth2.Revoke".to_owned();
+    event.pool_id = Some(pool_id.clone());
+    event.client_id = Params::from_form(&headers, &body)
+        .ok()
+        .and_then(|p| client_credentials(&headers, &p).ok())
+        .and_then(|c| c.client_id);
+    event.auth_event = Some(AuthEventKind::Revocation);
+    if let Err(e) = &revoked {
+        event.outcome = Outcome::Fail;
+        event.error = Some(e.code.as_str().to_owned());
+    }
+    crate::audit::record(&app, event).await;
+    match revoked {
         Ok(()) => StatusCode::OK.into_response(),
         // Cognito answers a failed client authentication here with 401.
         Err(e) if e.code == OAuthErrorCode::InvalidClient => {

@@ -13,14 +13,19 @@ use super::form::{client_credentials, Params};
 use super::response::{error, json_ok};
 use super::{authorization_code, client_credentials as cc, refresh_token};
 use crate::app::App;
+use crate::audit::RequestAudit;
+use monban_core::audit::{AuditEvent, AuthEventKind, Outcome};
 
 pub async fn handle(
     State(app): State<Arc<App>>,
     Path(pool_id): Path<String>,
+    RequestAudit(event): RequestAudit,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    match grant(&app, &pool_id, &headers, &body).await {
+    let granted = grant(&app, &pool_id, &headers, &body).await;
+    record(&app, event, &pool_id, &headers, &body, &granted).await;
+    match granted {
         Ok(tokens) => json_ok(&tokens),
         Err(e)
             if e.code == OAuthErrorCode::InvalidClient && strict_client(&app, &headers, &body) =>
@@ -37,6 +42,36 @@ pub async fn handle(
         }
         Err(e) => error(e),
     }
+}
+
+/// The audit record of a token request: the grant, the client, the outcome (never a code,
+/// verifier, secret or token).
+async fn record(
+    app: &App,
+    mut event: AuditEvent,
+    pool_id: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+    granted: &Result<monban_core::oauth::TokenResponse, OAuthError>,
+) {
+    let params = Params::from_form(headers, body).ok();
+    let grant_type = params.as_ref().and_then(|p| p.get("grant_type"));
+    event.operation = format!("OAuth2.Token.{}", grant_type.unwrap_or("unknown"));
+    event.pool_id = Some(pool_id.to_owned());
+    event.client_id = params
+        .as_ref()
+        .and_then(|p| client_credentials(headers, p).ok())
+        .and_then(|c| c.client_id);
+    event.auth_event = match grant_type {
+        Some("refresh_token") => Some(AuthEventKind::TokenRefresh),
+        // The sign-in itself was recorded by the hosted UI.
+        _ => None,
+    };
+    if let Err(e) = granted {
+        event.outcome = Outcome::Fail;
+        event.error = Some(e.code.as_str().to_owned());
+    }
+    crate::audit::record(app, event).await;
 }
 
 /// Whether the client the request names is one of `strict_oidc_clients`.

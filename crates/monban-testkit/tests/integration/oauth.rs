@@ -8,6 +8,7 @@ use std::time::Duration;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use monban_core::audit::Outcome;
 use monban_core::oauth::{mint_authorization_code, CodeGrant};
 use monban_core::pool_config::{load_client, load_pool};
 use monban_core::tokens::{self, IssueParams};
@@ -396,6 +397,27 @@ async fn client_credentials_with_both_auth_methods() {
             (res.status, error_of(&res)),
             (400, "invalid_client".to_owned())
         );
+        // Each grant is in the audit trail, with its client and outcome, never the secret.
+        let records: Vec<_> = super::audit::pool_records(&app, &pool)
+            .await
+            .into_iter()
+            .filter(|e| e.operation == "OAuth2.Token.client_credentials")
+            .collect();
+        let outcomes: Vec<_> = records
+            .iter()
+            .map(|e| (e.outcome, e.error.as_deref(), e.client_id.as_deref()))
+            .collect();
+        assert_eq!(
+            outcomes,
+            vec![
+                (Outcome::Pass, None, Some(id)),
+                (Outcome::Pass, None, Some(id)),
+                (Outcome::Fail, Some("invalid_client"), Some(id)),
+            ]
+        );
+        for record in &records {
+            assert!(!record.to_body().unwrap().contains(secret));
+        }
         let wrong_basic = format!("Basic {}", STANDARD.encode(format!("{id}:nope")));
         let res = app
             .send(

@@ -6,6 +6,7 @@
 
 use std::time::Duration;
 
+use monban_core::audit::{AuditFilter, AuditStore as _};
 use monban_core::throttling::ThrottleSettings;
 use monban_testkit::idp::types::AuthFlowType;
 use monban_testkit::{service_error, Backend, TestApp};
@@ -72,6 +73,28 @@ async fn a_source_past_its_bucket_gets_too_many_requests_until_it_refills() {
     assert_eq!(
         service_error(sign_in().await).code,
         "TooManyRequestsException"
+    );
+
+    // Each refusal is in the audit trail.
+    let refused = app
+        .cx()
+        .store
+        .list_audit(0, &AuditFilter::default(), 10_000)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.event().unwrap())
+        .filter(|e| e.error.as_deref() == Some("TooManyRequestsException"))
+        .map(|e| e.operation)
+        .collect::<Vec<_>>();
+    assert_eq!(
+        refused,
+        [
+            "InitiateAuth",
+            "ForgotPassword",
+            "InitiateAuth",
+            "InitiateAuth"
+        ]
     );
 }
 
