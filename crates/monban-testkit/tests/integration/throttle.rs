@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use monban_core::audit::{AuditFilter, AuditStore as _};
+use monban_core::audit::AuditFilter;
 use monban_core::throttling::ThrottleSettings;
 use monban_testkit::idp::types::AuthFlowType;
 use monban_testkit::{service_error, Backend, TestApp};
