@@ -5,10 +5,11 @@
 // library, and its retry without a forgotten device key.
 
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 
 import { AuthenticationDetails, CognitoUser, CognitoUserPool } from 'amazon-cognito-identity-js';
+
+import { freshTotp } from '../lib/totp.mjs';
 
 import { Monban, STRONG_PASSWORD } from '../lib/harness.mjs';
 
@@ -47,50 +48,6 @@ function it(name, body) {
 const call = (fn) => new Promise((resolve, reject) => fn((err, result) => (err ? reject(err) : resolve(result))));
 
 const payloadOf = (jwt) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8'));
-
-// ---- TOTP (RFC 6238: HMAC-SHA-1, 6 digits, 30 s) with an RFC 4648 base32 secret ----
-
-function base32Decode(text) {
-	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-	let bits = 0;
-	let value = 0;
-	const out = [];
-	for (const c of text.replace(/=+$/, '').toUpperCase()) {
-		value = (value << 5) | alphabet.indexOf(c);
-		bits += 5;
-		if (bits >= 8) {
-			out.push((value >>> (bits - 8)) & 0xff);
-			bits -= 8;
-		}
-	}
-	return Buffer.from(out);
-}
-
-function totp(secret, step) {
-	const counter = Buffer.alloc(8);
-	counter.writeBigUInt64BE(BigInt(step));
-	const mac = crypto.createHmac('sha1', base32Decode(secret)).update(counter).digest();
-	const offset = mac[mac.length - 1] & 0x0f;
-	const code = (mac.readUInt32BE(offset) & 0x7fffffff) % 1000000;
-	return String(code).padStart(6, '0');
-}
-
-const currentStep = () => Math.floor(Date.now() / 30000);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const lastSteps = new Map();
-
-/** A code the server has not accepted yet: each time step is good once, so a second code
- * within the same 30 s waits for the next step. */
-async function freshTotp(secret) {
-	for (;;) {
-		const step = currentStep() + 1;
-		if (step > (lastSteps.get(secret) ?? -1)) {
-			lastSteps.set(secret, step);
-			return totp(secret, step);
-		}
-		await sleep(30000 - (Date.now() % 30000) + 200);
-	}
-}
 
 // ---- Fixture ----
 
