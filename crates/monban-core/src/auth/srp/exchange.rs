@@ -81,7 +81,7 @@ impl ServerEphemeral {
         if b.is_zero_vartime() {
             return Err(SrpError::RandomnessFailure);
         }
-        let big_b = (group::k() * verifier.elem() + group::pow(group::g(), &b)).retrieve();
+        let big_b = (group::k() * verifier.elem() + group::pow_g(&b)).retrieve();
         if big_b.is_zero_vartime() {
             return Err(SrpError::RandomnessFailure);
         }
@@ -183,7 +183,8 @@ pub(super) fn premaster_secret(
     verifier: &Verifier,
     u: &[u8; 32],
 ) -> U3072 {
-    let v_u: Elem = group::pow(&verifier.elem(), &group::u256_from_digest(u));
+    // u is public (a hash of A and B): no need for constant time.
+    let v_u: Elem = verifier.elem().pow_vartime(&group::u256_from_digest(u));
     group::pow(&(group::elem(&a.value) * v_u), &server.b).retrieve()
 }
 

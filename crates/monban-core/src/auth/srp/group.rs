@@ -6,7 +6,9 @@
 //! exponent (x, b) run in time independent of the exponent's value.
 
 use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
-use crypto_bigint::{Odd, U256, U3072, U6144};
+use std::sync::LazyLock;
+
+use crypto_bigint::{Choice, CtAssign, Odd, Word, U256, U3072, U6144};
 use sha2::{Digest, Sha256};
 
 const N_HEX: &str = concat!(
@@ -49,6 +51,7 @@ pub(super) fn elem(n: &U3072) -> Elem {
     Elem::new(n, &PARAMS)
 }
 
+#[cfg(test)]
 pub(super) fn g() -> &'static Elem {
     &G
 }
@@ -60,6 +63,47 @@ pub(super) fn k() -> &'static Elem {
 /// `base^exp mod N`, in time independent of `exp`'s value.
 pub(super) fn pow(base: &Elem, exp: &U256) -> Elem {
     base.pow_bounded_exp(exp, EXP_BITS)
+}
+
+/// Exponent bits per table row: g^b is a product of one entry per 4-bit digit of b.
+const DIGIT_BITS: u32 = 4;
+const DIGITS: usize = (EXP_BITS / DIGIT_BITS) as usize;
+const DIGIT_VALUES: usize = 1 << DIGIT_BITS;
+
+/// `G_POWERS[i][j]` = g^(j·16^i) in Montgomery form (384 KiB, computed once): the base of
+/// every verifier and every server ephemeral B is g, so g^e costs 63 multiplications and
+/// no squarings instead of a full exponentiation.
+static G_POWERS: LazyLock<Box<[[U3072; DIGIT_VALUES]; DIGITS]>> = LazyLock::new(|| {
+    let mut table = Box::new([[U3072::ZERO; DIGIT_VALUES]; DIGITS]);
+    let mut base = G;
+    for row in table.iter_mut() {
+        let mut power = Elem::one(&PARAMS);
+        for entry in row.iter_mut() {
+            *entry = power.to_montgomery();
+            power = power.mul(&base);
+        }
+        // base^16 for the next digit.
+        base = power;
+    }
+    table
+});
+
+/// `g^exp mod N`, in time independent of `exp`'s value: every digit reads all 16 entries
+/// of its row (constant-time selection) and multiplies, zero digits included.
+pub(super) fn pow_g(exp: &U256) -> Elem {
+    let table = &*G_POWERS;
+    let mut acc = Elem::one(&PARAMS);
+    for (i, row) in table.iter().enumerate() {
+        let bit = i as u32 * DIGIT_BITS;
+        let word = exp.as_words()[(bit / Word::BITS) as usize];
+        let digit = ((word >> (bit % Word::BITS)) & 0xf) as u8;
+        let mut entry = row[0];
+        for (j, candidate) in row.iter().enumerate().skip(1) {
+            entry.ct_assign(candidate, Choice::from_u8_eq(j as u8, digit));
+        }
+        acc = acc.mul(&Elem::from_montgomery(entry, &PARAMS));
+    }
+    acc
 }
 
 /// The integer with these big-endian bytes (leading zeros allowed); `None` if ≥ 2^3072.

@@ -197,3 +197,25 @@ fn sealed_state(expires_at_ms: i64) -> SrpState {
         expires_at_ms,
     }
 }
+
+#[test]
+fn the_fixed_base_table_agrees_with_plain_exponentiation() {
+    let mut exponents = vec![
+        crypto_bigint::U256::ZERO,
+        crypto_bigint::U256::ONE,
+        crypto_bigint::U256::MAX,
+        crypto_bigint::U256::from_u8(16),
+    ];
+    for _ in 0..16 {
+        let mut bytes = [0u8; 32];
+        SystemRng.fill(&mut bytes);
+        exponents.push(group::u256_from_digest(&bytes));
+    }
+    for e in &exponents {
+        assert_eq!(
+            group::pow_g(e).retrieve(),
+            group::pow(group::g(), e).retrieve(),
+            "g^{e}"
+        );
+    }
+}

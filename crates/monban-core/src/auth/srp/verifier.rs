@@ -75,7 +75,7 @@ impl Verifier {
         let x = private_x(&salt, who, password);
         Self {
             salt_hex: hex::encode(salt),
-            v: group::pow(group::g(), &x).retrieve(),
+            v: group::pow_g(&x).retrieve(),
         }
     }
 
