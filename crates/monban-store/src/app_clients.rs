@@ -102,7 +102,7 @@ impl AppClientStore for SqlStore {
         let sql = format!("SELECT {COLUMNS} FROM app_clients WHERE client_id = $1");
         let row = query(&sql)
             .bind(client_id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.reader())
             .await
             .map_err(unavailable)?;
         let client = row.as_ref().map(client_from_row).transpose()?;
@@ -141,7 +141,7 @@ impl AppClientStore for SqlStore {
         if let Some(after) = after {
             q = q.bind(after);
         }
-        let rows = q.fetch_all(&self.pool).await.map_err(unavailable)?;
+        let rows = q.fetch_all(self.reader()).await.map_err(unavailable)?;
         rows.iter().map(client_from_row).collect()
     }
 }

@@ -66,7 +66,7 @@ impl CodeStore for SqlStore {
             .bind(pool_id)
             .bind(sub)
             .bind(purpose)
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.reader())
             .await
             .map_err(unavailable)?;
         row.as_ref().map(code_from_row).transpose()

@@ -41,7 +41,7 @@ impl DecoyStore for SqlStore {
             .bind(name)
             .bind(purpose)
             .bind(now_ms)
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.reader())
             .await
             .map_err(unavailable)?;
         row.as_ref().map(attempts_from_row).transpose()

@@ -100,7 +100,7 @@ impl DeviceStore for SqlStore {
             .bind(pool_id)
             .bind(sub)
             .bind(device_key)
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.reader())
             .await
             .map_err(unavailable)?;
         row.as_ref().map(device_from_row).transpose()
@@ -113,7 +113,7 @@ impl DeviceStore for SqlStore {
         )
         .bind(pool_id)
         .bind(sub)
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.reader())
         .await
         .map_err(unavailable)?;
         row.as_ref()
@@ -228,7 +228,7 @@ impl DeviceStore for SqlStore {
         if let Some(after) = after {
             q = q.bind(after);
         }
-        let rows = q.fetch_all(&self.pool).await.map_err(unavailable)?;
+        let rows = q.fetch_all(self.reader()).await.map_err(unavailable)?;
         rows.iter().map(device_from_row).collect()
     }
 }

@@ -74,6 +74,42 @@ impl Dialect {
                 .acquire_timeout(Duration::from_secs(10)),
         }
     }
+
+    /// The pool for reads beside [`Dialect::pool_options`]' writer, where one pays: SQLite
+    /// files. Its connections refuse to write (`query_only`), so a write sent there by
+    /// mistake fails in the tests instead of racing the writer for the lock.
+    pub(crate) fn reader_pool_options(self, url: &str) -> Option<AnyPoolOptions> {
+        if self != Self::Sqlite || sqlite_in_memory(url) {
+            return None;
+        }
+        Some(
+            AnyPoolOptions::new()
+                .max_connections(sqlite_readers())
+                .min_connections(0)
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .test_before_acquire(false)
+                .after_connect(|conn, _meta| {
+                    Box::pin(async move {
+                        for pragma in SQLITE_READER_PRAGMAS {
+                            conn.execute(*pragma).await?;
+                        }
+                        Ok(())
+                    })
+                }),
+        )
+    }
+}
+
+/// Reader connections on a SQLite file: as many as there are cores (up to 4).
+fn sqlite_readers() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 4));
+    u32::try_from(cores).unwrap_or(2)
+}
+
+/// Whether a SQLite URL names an in-memory database: each connection would see its own.
+fn sqlite_in_memory(url: &str) -> bool {
+    url.contains(":memory:") || url.contains("mode=memory")
 }
 
 /// Set on every SQLite connection. `synchronous = FULL` syncs the WAL at each commit, so a
@@ -84,3 +120,6 @@ const SQLITE_PRAGMAS: &[&str] = &[
     "PRAGMA busy_timeout = 5000",
     "PRAGMA foreign_keys = ON",
 ];
+
+/// Set on every reader connection (the writer set WAL on the file).
+const SQLITE_READER_PRAGMAS: &[&str] = &["PRAGMA busy_timeout = 5000", "PRAGMA query_only = ON"];

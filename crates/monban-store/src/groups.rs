@@ -57,7 +57,7 @@ impl GroupStore for SqlStore {
         let row = query(&sql)
             .bind(pool_id)
             .bind(name)
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.reader())
             .await
             .map_err(unavailable)?;
         row.as_ref().map(group_from_row).transpose()
@@ -111,7 +111,7 @@ impl GroupStore for SqlStore {
         if let Some(after) = after {
             q = q.bind(after);
         }
-        let rows = q.fetch_all(&self.pool).await.map_err(unavailable)?;
+        let rows = q.fetch_all(self.reader()).await.map_err(unavailable)?;
         rows.iter().map(group_from_row).collect()
     }
 
@@ -163,7 +163,7 @@ impl GroupStore for SqlStore {
         if let Some(after) = after {
             q = q.bind(after);
         }
-        let rows = q.fetch_all(&self.pool).await.map_err(unavailable)?;
+        let rows = q.fetch_all(self.reader()).await.map_err(unavailable)?;
         rows.iter().map(group_from_row).collect()
     }
 
@@ -184,7 +184,7 @@ impl GroupStore for SqlStore {
         if let Some(after) = after {
             q = q.bind(after);
         }
-        let rows = q.fetch_all(&self.pool).await.map_err(unavailable)?;
+        let rows = q.fetch_all(self.reader()).await.map_err(unavailable)?;
         users_from_rows(&rows)
     }
 }

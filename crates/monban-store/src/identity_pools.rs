@@ -45,7 +45,7 @@ impl IdentityPoolStore for SqlStore {
     }
 
     async fn get_identity_pool(&self, id: &str) -> StoreResult<Option<IdentityPool>> {
-        let row = pool_tables::get(&self.pool, TABLE, id).await?;
+        let row = pool_tables::get(self.reader(), TABLE, id).await?;
         row.as_ref().map(pool_from_row).transpose()
     }
 
@@ -63,7 +63,7 @@ impl IdentityPoolStore for SqlStore {
         after: Option<&str>,
         page: usize,
     ) -> StoreResult<Vec<IdentityPool>> {
-        let rows = pool_tables::list(&self.pool, TABLE, after, page).await?;
+        let rows = pool_tables::list(self.reader(), TABLE, after, page).await?;
         rows.iter().map(pool_from_row).collect()
     }
 }

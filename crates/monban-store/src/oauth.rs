@@ -107,7 +107,7 @@ impl OAuthStore for SqlStore {
         let sql = format!("SELECT {DOMAIN_COLUMNS} FROM user_pool_domains WHERE domain = $1");
         let row = query(&sql)
             .bind(domain)
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.reader())
             .await
             .map_err(unavailable)?;
         row.as_ref().map(domain_from_row).transpose()
@@ -119,7 +119,7 @@ impl OAuthStore for SqlStore {
         );
         let rows = query(&sql)
             .bind(pool_id)
-            .fetch_all(&self.pool)
+            .fetch_all(self.reader())
             .await
             .map_err(unavailable)?;
         rows.iter().map(domain_from_row).collect()
@@ -175,7 +175,7 @@ impl OAuthStore for SqlStore {
         let row = query(&sql)
             .bind(pool_id)
             .bind(identifier)
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.reader())
             .await
             .map_err(unavailable)?;
         row.as_ref().map(server_from_row).transpose()
@@ -221,7 +221,7 @@ impl OAuthStore for SqlStore {
         if let Some(after) = after {
             q = q.bind(after);
         }
-        let rows = q.fetch_all(&self.pool).await.map_err(unavailable)?;
+        let rows = q.fetch_all(self.reader()).await.map_err(unavailable)?;
         rows.iter().map(server_from_row).collect()
     }
 
@@ -253,7 +253,7 @@ impl OAuthStore for SqlStore {
             query("SELECT scopes FROM oauth_family_scopes WHERE pool_id = $1 AND family_id = $2")
                 .bind(pool_id)
                 .bind(family_id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(self.reader())
                 .await
                 .map_err(unavailable)?;
         row.as_ref().map(|r| column_value(r, "scopes")).transpose()

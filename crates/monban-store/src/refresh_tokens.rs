@@ -74,7 +74,7 @@ impl RefreshTokenStore for SqlStore {
              WHERE t.token_hash = $1",
         )
         .bind(token_hash)
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.reader())
         .await
         .map_err(unavailable)?;
         row.as_ref().map(token_from_row).transpose()
@@ -96,7 +96,7 @@ impl RefreshTokenStore for SqlStore {
         }
         let exists = query("SELECT 1 FROM refresh_tokens WHERE token_hash = $1")
             .bind(token_hash)
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.reader())
             .await
             .map_err(unavailable)?
             .is_some();
@@ -156,7 +156,7 @@ impl RefreshTokenStore for SqlStore {
             query("SELECT revoked_ms FROM token_families WHERE pool_id = $1 AND family_id = $2")
                 .bind(pool_id)
                 .bind(family_id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(self.reader())
                 .await
                 .map_err(unavailable)?
                 .ok_or(StoreError::NotFound)?;

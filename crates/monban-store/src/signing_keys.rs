@@ -46,7 +46,7 @@ impl SigningKeyStore for SqlStore {
              WHERE pool_id = $1 ORDER BY created_ms DESC, kid DESC",
         )
         .bind(pool_id)
-        .fetch_all(&self.pool)
+        .fetch_all(self.reader())
         .await
         .map_err(unavailable)?;
         rows.iter().map(key_from_row).collect()

@@ -16,7 +16,10 @@ use crate::error::unavailable;
 /// shares the connection pool.
 #[derive(Clone)]
 pub struct SqlStore {
+    /// Every write, and reads that must come from the writer.
     pub(crate) pool: AnyPool,
+    /// SQLite files: connections that only read ([`SqlStore::reader`]).
+    readers: Option<AnyPool>,
     pub(crate) dialect: Dialect,
     pub(crate) cache: Arc<ConfigCache>,
     pub(crate) audit: Arc<crate::audit::AuditBatcher>,
@@ -50,8 +53,15 @@ impl SqlStore {
             .connect(url)
             .await
             .map_err(unavailable)?;
+        // Connected on first use: by then the writer has created the file.
+        let readers = dialect
+            .reader_pool_options(url)
+            .map(|options| options.connect_lazy(url))
+            .transpose()
+            .map_err(unavailable)?;
         Ok(SqlStore {
             pool,
+            readers,
             dialect,
             cache: Arc::default(),
             audit: Arc::default(),
@@ -76,7 +86,19 @@ impl SqlStore {
 
     /// Waits for the connections to be returned and closes them.
     pub async fn close(&self) {
+        if let Some(readers) = &self.readers {
+            readers.close().await;
+        }
         self.pool.close().await;
+    }
+
+    /// Where a plain `SELECT` runs. On a SQLite file, reader connections beside the one
+    /// writer: WAL lets them read while the writer commits (and waits for its fsync), and
+    /// each connection has its own worker thread, so reads use every core. What a write
+    /// committed is visible to the next read. Elsewhere (PostgreSQL, in-memory SQLite):
+    /// the one pool.
+    pub(crate) fn reader(&self) -> &AnyPool {
+        self.readers.as_ref().unwrap_or(&self.pool)
     }
 
     /// A transaction for several statements that write.

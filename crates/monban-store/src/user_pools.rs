@@ -49,7 +49,7 @@ impl UserPoolStore for SqlStore {
         if let Some(pool) = self.cache.pools.get(id) {
             return Ok(Some(pool));
         }
-        let row = pool_tables::get(&self.pool, TABLE, id).await?;
+        let row = pool_tables::get(self.reader(), TABLE, id).await?;
         let pool = row.as_ref().map(pool_from_row).transpose()?;
         if let Some(pool) = &pool {
             self.cache.pools.put(id, pool);
@@ -81,14 +81,14 @@ impl UserPoolStore for SqlStore {
         after: Option<&str>,
         page: usize,
     ) -> StoreResult<Vec<UserPool>> {
-        let rows = pool_tables::list(&self.pool, TABLE, after, page).await?;
+        let rows = pool_tables::list(self.reader(), TABLE, after, page).await?;
         rows.iter().map(pool_from_row).collect()
     }
 
     async fn count_users(&self, pool_id: &str) -> StoreResult<i64> {
         let row = query("SELECT COUNT(*) AS n FROM users WHERE pool_id = $1")
             .bind(pool_id)
-            .fetch_one(&self.pool)
+            .fetch_one(self.reader())
             .await
             .map_err(unavailable)?;
         column_value(&row, "n")
