@@ -16,7 +16,6 @@ use monban_core::ops::app_clients::create_user_pool_client;
 use monban_core::ops::resource_servers::create_resource_server;
 use monban_core::ops::user_pools::create_user_pool;
 use monban_core::password::hash_password;
-use monban_core::store::Store;
 use monban_core::users::new_user;
 use monban_core::wire::idp::{
     CreateResourceServerRequest, CreateUserPoolClientRequest, CreateUserPoolRequest,
@@ -28,8 +27,8 @@ use monban_store::SqlStore;
 
 use crate::workloads::{username, PASSWORD};
 
-/// Users inserted at once while seeding.
-const SEED_CONCURRENCY: usize = 16;
+/// Users inserted in one transaction while seeding.
+const SEED_BATCH: usize = 4000;
 
 pub struct ChildArgs {
     pub db: String,
@@ -191,21 +190,30 @@ async fn machine_client(cx: &Cx, iam: &Iam, pool_id: &str) -> Result<(String, St
 
 /// Inserts `count` confirmed users `user0000000`…, all with [`PASSWORD`]: one Argon2id hash
 /// shared by all (the salt is in the PHC string, so it verifies for each), and an SRP
-/// verifier per user (it depends on the username), computed on every core.
+/// verifier per user (it depends on the username), computed on every core. Users go in
+/// [`SEED_BATCH`] to a transaction; the next batch's verifiers are computed meanwhile.
 async fn seed(cx: &Cx, pool: &UserPool, count: usize) -> Result<(), String> {
     let hash = hash_password(cx.settings.password_hashing, cx.rng.as_ref(), PASSWORD)
         .await
         .map_err(|e| format!("{e:?}"))?;
-    let mut next = 0;
-    while next < count {
-        let batch = (next..count.min(next + 4096)).collect::<Vec<_>>();
-        next += batch.len();
-        let verifiers = verifiers(&pool.id, &batch);
-        let mut inserts = tokio::task::JoinSet::new();
-        for (i, srp) in batch.into_iter().zip(verifiers) {
-            if inserts.len() >= SEED_CONCURRENCY {
-                joined(inserts.join_next().await)?;
-            }
+    let batch_at = |start: usize| {
+        let pool_id = pool.id.clone();
+        let indices: Vec<usize> = (start..count.min(start + SEED_BATCH)).collect();
+        tokio::task::spawn_blocking(move || {
+            let verifiers = verifiers(&pool_id, &indices);
+            (indices, verifiers)
+        })
+    };
+    let mut next = (count > 0).then(|| batch_at(0));
+    let mut done = 0;
+    while let Some(computing) = next.take() {
+        let (indices, verifiers) = computing.await.map_err(|e| format!("verifiers: {e}"))?;
+        let end = indices.last().map_or(done, |last| last + 1);
+        if end < count {
+            next = Some(batch_at(end));
+        }
+        let mut users = Vec::with_capacity(indices.len());
+        for (i, srp) in indices.into_iter().zip(verifiers) {
             let mut user = new_user(
                 cx,
                 pool,
@@ -218,25 +226,18 @@ async fn seed(cx: &Cx, pool: &UserPool, count: usize) -> Result<(), String> {
             user.password_hash = Some(hash.clone());
             user.data.srp = Some(srp);
             user.data.password_set_ms = Some(cx.now_ms());
-            let store: Arc<dyn Store> = cx.store.clone();
-            inserts.spawn(async move { store.insert_user(&user).await });
+            users.push(user);
         }
-        while let Some(done) = inserts.join_next().await {
-            joined(Some(done))?;
+        cx.store
+            .insert_users(&users)
+            .await
+            .map_err(|e| format!("insert users: {e:?}"))?;
+        done = end;
+        if done % (SEED_BATCH * 25) == 0 || done == count {
+            eprintln!("seeded {done}/{count} users");
         }
-        eprintln!("seeded {next}/{count} users");
     }
     Ok(())
-}
-
-fn joined(
-    done: Option<Result<Result<(), monban_core::store::StoreError>, tokio::task::JoinError>>,
-) -> Result<(), String> {
-    match done {
-        Some(Ok(Ok(()))) | None => Ok(()),
-        Some(Ok(Err(e))) => Err(format!("insert user: {e:?}")),
-        Some(Err(e)) => Err(format!("insert task: {e}")),
-    }
 }
 
 /// One SRP verifier per user index, on all cores.

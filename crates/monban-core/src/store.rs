@@ -80,6 +80,14 @@ pub trait AppClientStore: Send + Sync {
 pub trait UserStore: Send + Sync {
     /// Inserts the user with its login keys; `Conflict { key }` names a key already taken.
     async fn insert_user(&self, user: &User) -> StoreResult<()>;
+    /// Inserts all of `users` or none (bulk loads: one commit for many users). The
+    /// default inserts them one by one, for stores where that is as good.
+    async fn insert_users(&self, users: &[User]) -> StoreResult<()> {
+        for user in users {
+            self.insert_user(user).await?;
+        }
+        Ok(())
+    }
     /// The user holding login key `key` (`u:alice`, `email:a@example.com`).
     async fn get_user_by_key(&self, pool_id: &str, key: &str) -> StoreResult<Option<User>>;
     async fn get_user_by_sub(&self, pool_id: &str, sub: &str) -> StoreResult<Option<User>>;

@@ -11,6 +11,7 @@ use sqlx::{query, Any, Transaction};
 use crate::codec::{
     after_condition, bool_column, bool_value, column_value, json_column, limit, to_json,
 };
+use crate::dialect::Dialect;
 use crate::error::{corrupt, on_write, stale_or_gone, unavailable};
 use crate::SqlStore;
 
@@ -92,16 +93,47 @@ fn filter_expression(attribute: FilterAttribute) -> &'static str {
     }
 }
 
-/// The filter as a condition on parameter `param`. The prefix test compares the leading
+/// The filter as a condition on parameter `param` (and `param + 1`, the prefix's upper
+/// bound, when [`prefix_upper_bound`] gives one). The prefix test compares the leading
 /// characters rather than using LIKE, so that `%` and `_` in the value are plain characters
-/// and both engines agree on case (LIKE ignores ASCII case on SQLite only).
-fn filter_condition(filter: &UserFilter, param: usize) -> String {
+/// and both engines agree on case (LIKE ignores ASCII case on SQLite only). The range
+/// beside it says the same in a form an index answers: without it, a prefix deep in a
+/// large pool is found by reading every user before it.
+fn filter_condition(filter: &UserFilter, param: usize, dialect: Dialect) -> String {
     let column = filter_expression(filter.attribute);
-    if filter.prefix {
-        format!("AND substr({column}, 1, length(${param})) = ${param}")
-    } else {
-        format!("AND {column} = ${param}")
+    if !filter.prefix {
+        return format!("AND {column} = ${param}");
     }
+    let exact = format!("AND substr({column}, 1, length(${param})) = ${param}");
+    if filter.attribute == FilterAttribute::Status {
+        return exact;
+    }
+    // Code-point order, as the prefix test means: SQLite's default collation is bytewise
+    // (UTF-8 keeps code-point order); PostgreSQL's may be linguistic, hence "C" there.
+    let ordered = match dialect {
+        Dialect::Sqlite => column.to_owned(),
+        Dialect::Postgres => format!("{column} COLLATE \"C\""),
+    };
+    let upper = match prefix_upper_bound(&filter.value) {
+        Some(_) => format!(" AND {ordered} < ${}", param + 1),
+        None => String::new(),
+    };
+    format!("{exact} AND {ordered} >= ${param}{upper}")
+}
+
+/// The least string greater than every string starting with `prefix`, in code-point
+/// order: its last character made the next one (dropping trailing U+10FFFF); `None` when
+/// there is no such string (an empty prefix, or one of U+10FFFF only).
+fn prefix_upper_bound(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        let next = (u32::from(last) + 1..=u32::from(char::MAX)).find_map(char::from_u32);
+        if let Some(next) = next {
+            chars.push(next);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
 }
 
 /// `sql` with $1..=$16 bound: the values `insert_user` and `update_user` share.
@@ -149,17 +181,23 @@ async fn insert_keys(tx: &mut Transaction<'static, Any>, user: &User) -> StoreRe
 #[async_trait]
 impl UserStore for SqlStore {
     async fn insert_user(&self, user: &User) -> StoreResult<()> {
+        self.insert_users(std::slice::from_ref(user)).await
+    }
+
+    async fn insert_users(&self, users: &[User]) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let sql = format!(
             "INSERT INTO users ({USER_VALUES}, created_ms) VALUES \
              ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
         );
-        bind_user(&sql, user)?
-            .bind(user.created_ms)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| on_write(e, || format!("sub:{}", user.sub)))?;
-        insert_keys(&mut tx, user).await?;
+        for user in users {
+            bind_user(&sql, user)?
+                .bind(user.created_ms)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| on_write(e, || format!("sub:{}", user.sub)))?;
+            insert_keys(&mut tx, user).await?;
+        }
         tx.commit().await.map_err(unavailable)
     }
 
@@ -172,7 +210,7 @@ impl UserStore for SqlStore {
         let rows = query(&sql)
             .bind(pool_id)
             .bind(key)
-            .fetch_all(&self.pool)
+            .fetch_all(self.reader())
             .await
             .map_err(unavailable)?;
         Ok(users_from_rows(&rows)?.into_iter().next())
@@ -185,7 +223,7 @@ impl UserStore for SqlStore {
         let rows = query(&sql)
             .bind(pool_id)
             .bind(sub)
-            .fetch_all(&self.pool)
+            .fetch_all(self.reader())
             .await
             .map_err(unavailable)?;
         Ok(users_from_rows(&rows)?.into_iter().next())
@@ -259,14 +297,18 @@ impl UserStore for SqlStore {
         after: Option<&str>,
         page: usize,
     ) -> StoreResult<Vec<User>> {
-        // $1 pool, $2 limit, then the filter value and the resume key as present.
+        // $1 pool, $2 limit, then the filter's values and the resume key as present.
         let filter_param = 3;
-        let after_param = if filter.is_some() { 4 } else { 3 };
+        let upper = filter
+            .filter(|f| f.prefix && f.attribute != FilterAttribute::Status)
+            .and_then(|f| prefix_upper_bound(&f.value));
+        let after_param =
+            filter_param + usize::from(filter.is_some()) + usize::from(upper.is_some());
         let sql = with_keys(&format!(
             "SELECT {USER_COLUMNS} FROM users u WHERE u.pool_id = $1 {} {} \
              ORDER BY u.username LIMIT $2",
             filter
-                .map(|f| filter_condition(f, filter_param))
+                .map(|f| filter_condition(f, filter_param, self.dialect))
                 .unwrap_or_default(),
             after_condition(after, "u.username", after_param),
         ));
@@ -274,10 +316,13 @@ impl UserStore for SqlStore {
         if let Some(filter) = filter {
             q = q.bind(filter.value.as_str());
         }
+        if let Some(upper) = upper {
+            q = q.bind(upper);
+        }
         if let Some(after) = after {
             q = q.bind(after);
         }
-        let rows = q.fetch_all(&self.pool).await.map_err(unavailable)?;
+        let rows = q.fetch_all(self.reader()).await.map_err(unavailable)?;
         users_from_rows(&rows)
     }
 }
@@ -304,7 +349,7 @@ pub(crate) async fn get_token_user(
         .bind(pool_id)
         .bind(sub)
         .bind(family_id)
-        .fetch_all(&store.pool)
+        .fetch_all(store.reader())
         .await
         .map_err(unavailable)?;
     let Some(first) = rows.first() else {
@@ -322,4 +367,24 @@ pub(crate) async fn get_token_user(
         .into_iter()
         .next()
         .map(|user| (user, family)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prefix_upper_bound;
+
+    #[test]
+    fn a_prefix_upper_bound_is_the_next_string_in_code_point_order() {
+        assert_eq!(prefix_upper_bound("user001").as_deref(), Some("user002"));
+        assert_eq!(prefix_upper_bound("az").as_deref(), Some("a{"));
+        assert_eq!(prefix_upper_bound("é").as_deref(), Some("ê"));
+        // The surrogate range is skipped.
+        assert_eq!(
+            prefix_upper_bound("a\u{D7FF}").as_deref(),
+            Some("a\u{E000}")
+        );
+        assert_eq!(prefix_upper_bound("a\u{10FFFF}").as_deref(), Some("b"));
+        assert_eq!(prefix_upper_bound("\u{10FFFF}"), None);
+        assert_eq!(prefix_upper_bound(""), None);
+    }
 }

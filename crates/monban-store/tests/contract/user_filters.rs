@@ -173,3 +173,56 @@ async fn a_filtered_list_pages_too() {
     })
     .await;
 }
+
+/// The prefix test is by characters, whatever the engine's collation would say: names
+/// that sort far apart linguistically, and characters at the top of Unicode.
+#[tokio::test]
+async fn a_prefix_matches_by_characters_and_pages() {
+    each_backend(|store| async move {
+        store.insert_user_pool(&pool("p1")).await.unwrap();
+        let names = [
+            "ab",
+            "ab-c",
+            "abc",
+            "ab\u{10FFFF}",
+            "ab\u{10FFFF}z",
+            "ac",
+            "a-b",
+            "é",
+            "éa",
+            "f",
+        ];
+        for name in names {
+            store.insert_user(&user("p1", name)).await.unwrap();
+        }
+        let mut ab = matching(&store, FilterAttribute::Username, true, "ab").await;
+        ab.sort();
+        let mut expected = vec!["ab", "ab-c", "abc", "ab\u{10FFFF}", "ab\u{10FFFF}z"];
+        expected.sort_unstable();
+        assert_eq!(ab, expected);
+        let mut top = matching(&store, FilterAttribute::Username, true, "ab\u{10FFFF}").await;
+        top.sort();
+        assert_eq!(top, ["ab\u{10FFFF}", "ab\u{10FFFF}z"]);
+        let mut accented = matching(&store, FilterAttribute::Username, true, "é").await;
+        accented.sort();
+        assert_eq!(accented, ["é", "éa"]);
+        // Paging inside a prefix.
+        let filter = UserFilter {
+            attribute: FilterAttribute::Username,
+            prefix: true,
+            value: "ab".to_owned(),
+        };
+        let first = store
+            .list_users("p1", Some(&filter), None, 2)
+            .await
+            .unwrap();
+        assert_eq!(first.len(), 2);
+        let after = first[1].username.clone();
+        let rest = store
+            .list_users("p1", Some(&filter), Some(&after), 10)
+            .await
+            .unwrap();
+        assert_eq!(rest.len(), 3, "{rest:?}");
+    })
+    .await;
+}
