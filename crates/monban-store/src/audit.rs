@@ -75,29 +75,64 @@ enum Bound {
     Int(i64),
 }
 
-/// One transaction appending `events` to the chain.
-async fn append_now(store: &SqlStore, events: &[AuditEvent]) -> StoreResult<()> {
-    let mut tx = store.begin_write().await?;
-    query(
-        "INSERT INTO audit_head (id, last_seq, last_hash) VALUES (1, 0, $1) \
-         ON CONFLICT (id) DO NOTHING",
-    )
-    .bind(GENESIS_HASH)
-    .execute(&mut *tx)
-    .await
-    .map_err(unavailable)?;
+/// Rows per INSERT statement: 10 parameters each, well under SQLite's 32 766 and
+/// PostgreSQL's 65 535 parameters per statement.
+const ROWS_PER_INSERT: usize = 200;
+
+/// The chain head, locked for this transaction; the genesis head is created on the first
+/// append (the migration leaves the table empty).
+async fn lock_head(
+    store: &SqlStore,
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+) -> StoreResult<(i64, String)> {
     let lock = match store.dialect {
         Dialect::Postgres => " FOR UPDATE",
         Dialect::Sqlite => "",
     };
-    let head = query(&format!(
-        "SELECT last_seq, last_hash FROM audit_head WHERE id = 1{lock}"
+    let select = format!("SELECT last_seq, last_hash FROM audit_head WHERE id = 1{lock}");
+    let mut head = query(&select)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(unavailable)?;
+    if head.is_none() {
+        query(
+            "INSERT INTO audit_head (id, last_seq, last_hash) VALUES (1, 0, $1) \
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(GENESIS_HASH)
+        .execute(&mut **tx)
+        .await
+        .map_err(unavailable)?;
+        head = Some(
+            query(&select)
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(unavailable)?,
+        );
+    }
+    let head = head.ok_or_else(|| StoreError::Unavailable("no audit chain head".to_owned()))?;
+    Ok((
+        column_value(&head, "last_seq")?,
+        column_value(&head, "last_hash")?,
     ))
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(unavailable)?;
-    let mut seq: i64 = column_value(&head, "last_seq")?;
-    let mut prev: String = column_value(&head, "last_hash")?;
+}
+
+/// One audit row, its link computed.
+struct Row<'e> {
+    seq: i64,
+    event: &'e AuditEvent,
+    event_type: Option<&'static str>,
+    body: String,
+    prev: String,
+    hash: String,
+}
+
+/// One transaction appending `events` to the chain: the head read and locked, the rows
+/// in as few statements as the parameter limits allow, the head moved on.
+async fn append_now(store: &SqlStore, events: &[AuditEvent]) -> StoreResult<()> {
+    let mut tx = store.begin_write().await?;
+    let (mut seq, mut prev) = lock_head(store, &mut tx).await?;
+    let mut rows = Vec::with_capacity(events.len());
     for event in events {
         seq += 1;
         let body = event
@@ -108,25 +143,54 @@ async fn append_now(store: &SqlStore, events: &[AuditEvent]) -> StoreResult<()> 
             .auth_event
             .and_then(|kind| kind.cognito_event_type())
             .map(|t| t.as_str());
-        query(
+        rows.push(Row {
+            seq,
+            event,
+            event_type,
+            body,
+            prev: std::mem::replace(&mut prev, hash.clone()),
+            hash,
+        });
+    }
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let n = i * 10;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    n + 1,
+                    n + 2,
+                    n + 3,
+                    n + 4,
+                    n + 5,
+                    n + 6,
+                    n + 7,
+                    n + 8,
+                    n + 9,
+                    n + 10
+                )
+            })
+            .collect();
+        let sql = format!(
             "INSERT INTO audit_log (seq, time_ms, pool_id, sub, username, event_id, \
-             event_type, body, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(seq)
-        .bind(event.time_ms)
-        .bind(event.pool_id.as_deref())
-        .bind(event.sub.as_deref())
-        .bind(event.username.as_deref())
-        .bind(&event.event_id)
-        .bind(event_type)
-        .bind(&body)
-        .bind(&prev)
-        .bind(&hash)
-        .execute(&mut *tx)
-        .await
-        .map_err(unavailable)?;
-        prev = hash;
+             event_type, body, prev_hash, hash) VALUES {}",
+            values.join(", ")
+        );
+        let mut q = query(&sql);
+        for row in chunk {
+            q = q
+                .bind(row.seq)
+                .bind(row.event.time_ms)
+                .bind(row.event.pool_id.as_deref())
+                .bind(row.event.sub.as_deref())
+                .bind(row.event.username.as_deref())
+                .bind(&row.event.event_id)
+                .bind(row.event_type)
+                .bind(&row.body)
+                .bind(&row.prev)
+                .bind(&row.hash);
+        }
+        q.execute(&mut *tx).await.map_err(unavailable)?;
     }
     query("UPDATE audit_head SET last_seq = $1, last_hash = $2 WHERE id = 1")
         .bind(seq)
