@@ -22,6 +22,12 @@ mod workloads;
 #[path = "../../monban-testkit/tests/integration/sign_in/srp_client.rs"]
 mod srp_client;
 
+/// mimalloc instead of glibc's malloc: the request paths allocate and free many small
+/// buffers across threads (HTTP, JSON, SQLite rows), where glibc's arenas cost about a
+/// tenth of the CPU (bench profiles).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::BufRead as _;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
