@@ -141,6 +141,7 @@ async fn populated(cx: &Cx) -> String {
             expires_ms: i64::MAX / 2,
             replaced_ms: None,
             revoked_ms: None,
+            family_scopes: None,
         })
         .await
         .unwrap();

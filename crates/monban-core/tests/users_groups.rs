@@ -107,7 +107,7 @@ fn assert_error<T: std::fmt::Debug>(result: Result<T, Error>, kind: ErrorKind, m
 
 #[tokio::test]
 async fn a_user_is_created_read_listed_and_deleted() {
-    let Harness { cx, mail, .. } = harness().await;
+    let Harness { cx, mail, _dir } = harness().await;
     let pool_id = plain_pool(&cx).await;
     let created = create(&cx, &pool_id, "alice", &[attr("email", "a@example.com")])
         .await
@@ -177,7 +177,7 @@ async fn a_user_is_created_read_listed_and_deleted() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_concurrent_creates_of_one_name_give_one_user() {
-    let Harness { cx, .. } = harness().await;
+    let Harness { cx, _dir, .. } = harness().await;
     let pool_id = plain_pool(&cx).await;
     let attempts = (0..50).map(|_| {
         let cx = cx.clone();
@@ -201,7 +201,7 @@ async fn fifty_concurrent_creates_of_one_name_give_one_user() {
 
 #[tokio::test]
 async fn the_invitation_follows_the_pool_template_and_sender() {
-    let Harness { cx, mail, .. } = harness().await;
+    let Harness { cx, mail, _dir } = harness().await;
     let pool_id = plain_pool(&cx).await;
     let created = users::admin_create_user(
         &cx,
@@ -321,7 +321,7 @@ async fn the_invitation_follows_the_pool_template_and_sender() {
 
 #[tokio::test]
 async fn resend_gives_a_new_temporary_password() {
-    let Harness { cx, mail, .. } = harness().await;
+    let Harness { cx, mail, _dir } = harness().await;
     let pool_id = plain_pool(&cx).await;
     let resend = |username: &str| {
         users::admin_create_user(
@@ -370,7 +370,7 @@ async fn resend_gives_a_new_temporary_password() {
 
 #[tokio::test]
 async fn temporary_passwords_follow_the_policy() {
-    let Harness { cx, .. } = harness().await;
+    let Harness { cx, _dir, .. } = harness().await;
     let pool_id = plain_pool(&cx).await;
     let result = users::admin_create_user(
         &cx,
@@ -393,7 +393,7 @@ async fn temporary_passwords_follow_the_policy() {
 
 #[tokio::test]
 async fn email_as_username() {
-    let Harness { cx, .. } = harness().await;
+    let Harness { cx, _dir, .. } = harness().await;
     let pool_id = pool(
         &cx,
         CreateUserPoolRequest {
@@ -437,7 +437,7 @@ async fn email_as_username() {
 
 #[tokio::test]
 async fn aliases_and_case() {
-    let Harness { cx, .. } = harness().await;
+    let Harness { cx, _dir, .. } = harness().await;
     let pool_id = pool(
         &cx,
         CreateUserPoolRequest {
@@ -540,7 +540,7 @@ async fn aliases_and_case() {
 
 #[tokio::test]
 async fn list_users_filters_and_pages_by_username() {
-    let Harness { cx, .. } = harness().await;
+    let Harness { cx, _dir, .. } = harness().await;
     let pool_id = plain_pool(&cx).await;
     for (name, given) in [
         ("u1", "Ann"),
@@ -645,7 +645,7 @@ async fn list_users_filters_and_pages_by_username() {
 
 #[tokio::test]
 async fn attributes_are_updated_and_deleted_by_the_schema() {
-    let Harness { cx, .. } = harness().await;
+    let Harness { cx, _dir, .. } = harness().await;
     let pool_id = pool(
         &cx,
         CreateUserPoolRequest {
@@ -788,7 +788,7 @@ async fn set_password(
 
 #[tokio::test]
 async fn status_changes() {
-    let Harness { cx, .. } = harness().await;
+    let Harness { cx, _dir, .. } = harness().await;
     let pool_id = plain_pool(&cx).await;
     create(&cx, &pool_id, "max", &[attr("email", "max@example.com")])
         .await
@@ -912,7 +912,7 @@ async fn status_changes() {
 
 #[tokio::test]
 async fn groups_and_memberships() {
-    let Harness { cx, .. } = harness().await;
+    let Harness { cx, _dir, .. } = harness().await;
     let pool_id = pool(
         &cx,
         CreateUserPoolRequest {

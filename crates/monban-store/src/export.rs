@@ -43,6 +43,7 @@ impl ExportStore for SqlStore {
                     expires_ms: column_value(row, "expires_ms")?,
                     replaced_ms: column_value(row, "replaced_ms")?,
                     revoked_ms: column_value(row, "revoked_ms")?,
+                    family_scopes: None,
                 })
             })
             .collect()

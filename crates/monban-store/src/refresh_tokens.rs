@@ -23,6 +23,7 @@ fn token_from_row(row: &AnyRow) -> StoreResult<RefreshToken> {
         expires_ms: column_value(row, "expires_ms")?,
         replaced_ms: column_value(row, "replaced_ms")?,
         revoked_ms: column_value(row, "revoked_ms")?,
+        family_scopes: column_value(row, "family_scopes")?,
     })
 }
 
@@ -68,9 +69,12 @@ impl RefreshTokenStore for SqlStore {
     async fn get_refresh_token(&self, token_hash: &str) -> StoreResult<Option<RefreshToken>> {
         let row = query(
             "SELECT t.token_hash, t.pool_id, t.client_id, t.sub, t.family_id, t.auth_time_ms, \
-             t.device_key, t.created_ms, t.expires_ms, t.replaced_ms, f.revoked_ms \
+             t.device_key, t.created_ms, t.expires_ms, t.replaced_ms, f.revoked_ms, \
+             s.scopes AS family_scopes \
              FROM refresh_tokens t \
              JOIN token_families f ON f.pool_id = t.pool_id AND f.family_id = t.family_id \
+             LEFT JOIN oauth_family_scopes s \
+             ON s.pool_id = t.pool_id AND s.family_id = t.family_id \
              WHERE t.token_hash = $1",
         )
         .bind(token_hash)

@@ -18,4 +18,7 @@ pub struct RefreshToken {
     pub replaced_ms: Option<i64>,
     /// When its family was revoked, as read from the store.
     pub revoked_ms: Option<i64>,
+    /// The scopes the OAuth endpoints granted its family, as read from the store
+    /// (`put_family_scopes` writes them; `insert_refresh_token` does not).
+    pub family_scopes: Option<String>,
 }

@@ -374,6 +374,7 @@ impl Import<'_> {
                 expires_ms: token.expires_ms,
                 replaced_ms: token.replaced_ms,
                 revoked_ms: None,
+                family_scopes: None,
             })
             .await?;
         if let Some(at) = token.revoked_ms {

@@ -101,10 +101,7 @@ pub async fn refresh_with_metadata(
         return Err(Error::not_authorized("User is disabled."));
     }
     // Tokens of a family the OAuth endpoints opened keep its scopes.
-    let scopes = cx
-        .store
-        .get_family_scopes(&pool.id, &record.family_id)
-        .await?;
+    let scopes = record.family_scopes.clone();
     let rotate = match grace_ms {
         Some(grace_ms) => {
             check_not_reused(cx, &record, &hash, now, grace_ms).await?;
@@ -196,6 +193,7 @@ pub(crate) async fn store_new_refresh_token(
             expires_ms: now.saturating_add(validity_s.saturating_mul(1000)),
             replaced_ms: None,
             revoked_ms: None,
+            family_scopes: None,
         })
         .await?;
     Ok(token)

@@ -44,7 +44,8 @@ impl Mailer for RecordingMailer {
 pub struct Harness {
     pub cx: Cx,
     pub mail: Arc<RecordingMailer>,
-    _dir: TempDir,
+    /// Keep it bound for as long as `cx` is used: dropping it deletes the database file.
+    pub _dir: TempDir,
 }
 
 pub async fn harness() -> Harness {

@@ -18,6 +18,7 @@ fn token(hash: &str, sub: &str, family_id: &str, created_ms: i64) -> RefreshToke
         expires_ms: 9_000_000,
         replaced_ms: None,
         revoked_ms: None,
+        family_scopes: None,
     }
 }
 

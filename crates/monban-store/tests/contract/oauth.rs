@@ -1,6 +1,7 @@
 use monban_core::entities::RefreshToken;
 use monban_core::oauth::{ResourceServer, UserPoolDomain};
 use monban_core::store::{OAuthStore, RefreshTokenStore, UserPoolStore, UserStore};
+use monban_store::SqlStore;
 use monban_wire::idp::{CustomDomainConfigType, ResourceServerScopeType};
 
 use crate::fixtures::{assert_not_found, conflict_key, pool, user};
@@ -147,10 +148,19 @@ async fn family_scopes_need_the_family_and_can_be_rewritten() {
                 expires_ms: 10,
                 replaced_ms: None,
                 revoked_ms: None,
+                family_scopes: None,
             })
             .await
             .unwrap();
         assert_eq!(store.get_family_scopes("p1", "f1").await.unwrap(), None);
+        let read = |store: SqlStore| async move {
+            store
+                .get_refresh_token("h1")
+                .await
+                .unwrap()
+                .and_then(|t| t.family_scopes)
+        };
+        assert_eq!(read(store.clone()).await, None);
         store
             .put_family_scopes("p1", "f1", "openid email")
             .await
@@ -164,6 +174,8 @@ async fn family_scopes_need_the_family_and_can_be_rewritten() {
                 .as_deref(),
             Some("openid")
         );
+        // The token is read with its family's scopes.
+        assert_eq!(read(store.clone()).await.as_deref(), Some("openid"));
         // The family goes with its user.
         store.delete_user("p1", &alice.sub).await.unwrap();
         assert_eq!(store.get_family_scopes("p1", "f1").await.unwrap(), None);

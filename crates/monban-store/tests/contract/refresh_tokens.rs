@@ -17,6 +17,7 @@ fn token(hash: &str, sub: &str, family_id: &str) -> RefreshToken {
         expires_ms: 2_592_002_000,
         replaced_ms: None,
         revoked_ms: None,
+        family_scopes: None,
     }
 }
 

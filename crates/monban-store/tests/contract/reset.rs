@@ -81,6 +81,7 @@ async fn fill(store: &SqlStore) -> i64 {
             expires_ms: i64::MAX / 2,
             replaced_ms: None,
             revoked_ms: None,
+            family_scopes: None,
         })
         .await
         .unwrap();
