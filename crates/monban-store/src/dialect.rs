@@ -50,25 +50,10 @@ impl Dialect {
         match self {
             // One connection: SQLite has a single writer anyway, and with several
             // connections two write transactions can each hold a lock the other waits for
-            // (SQLITE_BUSY / deadlock under load). One connection serialises every statement
-            // in this process through the pool's queue instead. It is kept open for good so
-            // that `sqlite::memory:` keeps its data.
-            Self::Sqlite => AnyPoolOptions::new()
-                .max_connections(1)
-                .idle_timeout(None)
-                .max_lifetime(None)
-                // The pool's default pings the connection before every statement: one more
-                // round trip to SQLite's worker thread per query, for a file that cannot
-                // go away underneath us.
-                .test_before_acquire(false)
-                .after_connect(|conn, _meta| {
-                    Box::pin(async move {
-                        for pragma in SQLITE_PRAGMAS {
-                            conn.execute(*pragma).await?;
-                        }
-                        Ok(())
-                    })
-                }),
+            // (SQLITE_BUSY / deadlock under load). One connection serialises every write
+            // in this process through the pool's queue instead; reads go to
+            // `reader_pool_options`' connections.
+            Self::Sqlite => sqlite_pool_options(1, SQLITE_PRAGMAS),
             Self::Postgres => AnyPoolOptions::new()
                 .max_connections(10)
                 .acquire_timeout(Duration::from_secs(10)),
@@ -82,23 +67,29 @@ impl Dialect {
         if self != Self::Sqlite || sqlite_in_memory(url) {
             return None;
         }
-        Some(
-            AnyPoolOptions::new()
-                .max_connections(sqlite_readers())
-                .min_connections(0)
-                .idle_timeout(None)
-                .max_lifetime(None)
-                .test_before_acquire(false)
-                .after_connect(|conn, _meta| {
-                    Box::pin(async move {
-                        for pragma in SQLITE_READER_PRAGMAS {
-                            conn.execute(*pragma).await?;
-                        }
-                        Ok(())
-                    })
-                }),
-        )
+        Some(sqlite_pool_options(sqlite_readers(), SQLITE_READER_PRAGMAS))
     }
+}
+
+/// SQLite connections kept open for good (so that `sqlite::memory:` keeps its data), each
+/// set up with `pragmas`.
+fn sqlite_pool_options(connections: u32, pragmas: &'static [&'static str]) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(connections)
+        .idle_timeout(None)
+        .max_lifetime(None)
+        // The pool's default pings the connection before every statement: one more round
+        // trip to SQLite's worker thread per query, for a file that cannot go away
+        // underneath us.
+        .test_before_acquire(false)
+        .after_connect(move |conn, _meta| {
+            Box::pin(async move {
+                for pragma in pragmas {
+                    conn.execute(*pragma).await?;
+                }
+                Ok(())
+            })
+        })
 }
 
 /// Reader connections on a SQLite file: as many as there are cores (up to 4).
