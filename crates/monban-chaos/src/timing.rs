@@ -19,6 +19,8 @@ const USERS: usize = 20;
 
 #[derive(Clone, Copy)]
 enum Op {
+    /// ConfirmForgotPassword before any ForgotPassword: no code to check against.
+    ResetNeverAsked,
     SignIn,
     ForgotPassword,
     ConfirmForgotPassword,
@@ -26,7 +28,9 @@ enum Op {
 }
 
 impl Op {
-    const ALL: [Op; 4] = [
+    /// In this order: nobody has asked for a reset code before `ForgotPassword` runs.
+    const ALL: [Op; 5] = [
+        Op::ResetNeverAsked,
         Op::SignIn,
         Op::ForgotPassword,
         Op::ConfirmForgotPassword,
@@ -35,6 +39,7 @@ impl Op {
 
     fn name(self) -> &'static str {
         match self {
+            Op::ResetNeverAsked => "ConfirmForgotPassword (never asked)",
             Op::SignIn => "InitiateAuth (wrong password)",
             Op::ForgotPassword => "ForgotPassword",
             Op::ConfirmForgotPassword => "ConfirmForgotPassword (wrong code)",
@@ -148,7 +153,7 @@ fn op_name(op: Op) -> &'static str {
     match op {
         Op::SignIn => "InitiateAuth",
         Op::ForgotPassword => "ForgotPassword",
-        Op::ConfirmForgotPassword => "ConfirmForgotPassword",
+        Op::ResetNeverAsked | Op::ConfirmForgotPassword => "ConfirmForgotPassword",
         Op::ConfirmSignUp => "ConfirmSignUp",
     }
 }
@@ -159,9 +164,11 @@ fn request(api: &Api, op: Op, name: &str) -> Value {
         Op::SignIn => json!({"ClientId": client_id, "AuthFlow": "USER_PASSWORD_AUTH",
                              "AuthParameters": {"USERNAME": name, "PASSWORD": "Wrong-Passw0rd!"}}),
         Op::ForgotPassword => json!({"ClientId": client_id, "Username": name}),
-        Op::ConfirmForgotPassword => json!({"ClientId": client_id, "Username": name,
+        Op::ResetNeverAsked | Op::ConfirmForgotPassword => {
+            json!({"ClientId": client_id, "Username": name,
                                             "ConfirmationCode": "000000",
-                                            "Password": password("reset")}),
+                                            "Password": password("reset")})
+        }
         Op::ConfirmSignUp => json!({"ClientId": client_id, "Username": name,
                                     "ConfirmationCode": "000000"}),
     }

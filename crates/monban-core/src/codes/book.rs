@@ -108,12 +108,32 @@ where
     Ok(code)
 }
 
+/// What a user without a live code is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoCode {
+    /// `ExpiredCodeException` (Cognito's answer).
+    Expired,
+    /// `CodeMismatchException`, as for a wrong code: where the answer must not tell a user
+    /// without a code from a name the pool does not have (PreventUserExistenceErrors).
+    Mismatch,
+}
+
+impl NoCode {
+    fn error(self) -> Error {
+        match self {
+            Self::Expired => expired(),
+            Self::Mismatch => mismatch(),
+        }
+    }
+}
+
 pub(super) async fn redeem<S>(
     env: &Env<'_, S>,
     pool_id: &str,
     sub: &str,
     purpose: Purpose,
     presented: &str,
+    no_code: NoCode,
 ) -> Result<ConfirmationCode, Error>
 where
     S: CodeStore + SecretStore + ?Sized,
@@ -121,13 +141,13 @@ where
     let key = code_key(env.store, env.rng).await?;
     let presented = code_hash(&key, pool_id, sub, purpose.as_str(), presented);
     let Some(code) = env.store.get_code(pool_id, sub, purpose.as_str()).await? else {
-        return Err(expired());
+        return Err(no_code.error());
     };
     if env.clock.now_ms() >= code.expires_ms {
         env.store
             .delete_code(pool_id, sub, purpose.as_str())
             .await?;
-        return Err(expired());
+        return Err(no_code.error());
     }
     if code.failed_attempts >= i64::from(env.settings.max_failed_attempts) {
         return Err(limit_exceeded());
@@ -172,6 +192,9 @@ where
 /// answers: `CodeMismatchException`, then `LimitExceededException` after as many wrong
 /// codes as a real code accepts. The count is kept under `name` (already normalised) until
 /// a real code would have expired, or a simulated new one ([`simulate_issue`]) resets it.
+/// For purposes a user holds a code of only after asking ([`Purpose::held_unasked`]), a
+/// name without a simulated code is answered as a user without a code is under
+/// [`NoCode::Mismatch`]: `CodeMismatchException`, nothing counted.
 pub(super) async fn reject_unknown<S>(
     env: &Env<'_, S>,
     pool_id: &str,
@@ -190,6 +213,11 @@ where
             .store
             .get_decoy_attempts(pool_id, name, purpose.as_str(), now)
             .await?;
+        if stored.is_none() && !purpose.held_unasked() {
+            // As a user who never asked for a code (or whose code expired): nothing to
+            // count a wrong code against.
+            return Ok(mismatch());
+        }
         let failures = stored.as_ref().map_or(0, |a| a.failures);
         if failures >= i64::from(env.settings.max_failed_attempts) {
             return Ok(limit_exceeded());
@@ -251,7 +279,7 @@ pub async fn issue_code(
 
 /// Checks `presented` against the user's code for `purpose` and uses it up:
 /// - no code, or expired → `ExpiredCodeException: Invalid code provided, please request a
-///   code again.`;
+///   code again.`, or `CodeMismatchException` (nothing counted) with [`NoCode::Mismatch`];
 /// - wrong → `CodeMismatchException: Invalid verification code provided, please try
 ///   again.`, and the failure is counted;
 /// - after too many wrong codes → `LimitExceededException: Attempt limit exceeded, please
@@ -263,8 +291,9 @@ pub async fn redeem_code(
     sub: &str,
     purpose: Purpose,
     presented: &str,
+    no_code: NoCode,
 ) -> Result<ConfirmationCode, Error> {
-    redeem(&Env::of(cx), pool_id, sub, purpose, presented).await
+    redeem(&Env::of(cx), pool_id, sub, purpose, presented, no_code).await
 }
 
 /// Puts back a code redeemed by this request, when what it authorised failed for a reason

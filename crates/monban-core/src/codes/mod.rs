@@ -18,7 +18,9 @@ mod tests;
 
 use std::time::Duration;
 
-pub use book::{code_data, issue_code, redeem_code, reject_unknown_user, restore_code, Code};
+pub use book::{
+    code_data, issue_code, redeem_code, reject_unknown_user, restore_code, Code, NoCode,
+};
 pub use delivery::{
     mask_destination, message_texts, recovery_destination, send_code, simulated_delivery,
     sms_not_supported, Destination, MessageTexts,
@@ -45,6 +47,14 @@ impl Purpose {
             Self::VerifyEmail => "verify:email",
             Self::VerifyPhoneNumber => "verify:phone_number",
         }
+    }
+
+    /// Whether users hold a code of this purpose without having asked for one: a user
+    /// pending confirmation holds the code SignUp sent; nobody holds a password-reset or
+    /// verification code unasked. It decides how a name the pool does not have answers a
+    /// wrong code before any simulated request ([`reject_unknown_user`]).
+    pub fn held_unasked(self) -> bool {
+        matches!(self, Self::SignUp)
     }
 
     /// The verification purpose of an attribute; only email and phone_number are verified.

@@ -156,7 +156,7 @@ impl Fixture {
     }
 
     async fn redeem(&self, purpose: Purpose, code: &str) -> Result<ConfirmationCode, Error> {
-        redeem(&self.env(), POOL, SUB, purpose, code).await
+        redeem(&self.env(), POOL, SUB, purpose, code, NoCode::Expired).await
     }
 }
 
@@ -328,7 +328,15 @@ async fn a_code_is_bound_to_its_user_and_purpose() {
         .unwrap();
     stolen.sub = "other".to_owned();
     f.store.put_code(&stolen).await.unwrap();
-    let other = redeem(&f.env(), POOL, "other", Purpose::VerifyEmail, code.as_str()).await;
+    let other = redeem(
+        &f.env(),
+        POOL,
+        "other",
+        Purpose::VerifyEmail,
+        code.as_str(),
+        NoCode::Expired,
+    )
+    .await;
     assert_eq!(other.unwrap_err().kind, ErrorKind::CodeMismatchException);
     f.redeem(Purpose::VerifyEmail, code.as_str()).await.unwrap();
 }
@@ -354,6 +362,8 @@ async fn unknown_users_get_a_mismatch_then_the_limit_as_real_users_do() {
     let purpose = Purpose::ForgotPassword;
     let max = f.settings.max_failed_attempts;
     let real = f.issue(purpose).await;
+    // ForgotPassword for a name the pool does not have simulates the code it would send.
+    simulate_issue(&env, POOL, "nobody", purpose).await.unwrap();
     for _ in 0..max {
         let e = f.redeem(purpose, "000000").await.unwrap_err();
         assert_eq!(e.kind, ErrorKind::CodeMismatchException);
@@ -365,6 +375,9 @@ async fn unknown_users_get_a_mismatch_then_the_limit_as_real_users_do() {
     let u = reject_unknown(&env, POOL, "nobody", purpose, "000000").await;
     assert_eq!((u.kind, &u.message), (e.kind, &e.message));
     // Counted per name and purpose; no code row is ever made for a name.
+    simulate_issue(&env, POOL, "somebody", purpose)
+        .await
+        .unwrap();
     let other = reject_unknown(&env, POOL, "somebody", purpose, "000000").await;
     assert_eq!(other.kind, ErrorKind::CodeMismatchException);
     let other = reject_unknown(&env, POOL, "nobody", Purpose::SignUp, "000000").await;
@@ -384,6 +397,55 @@ async fn unknown_users_get_a_mismatch_then_the_limit_as_real_users_do() {
     f.clock.advance(purpose.validity(&f.settings));
     let u = reject_unknown(&env, POOL, "nobody", purpose, "000000").await;
     assert_eq!(u.kind, ErrorKind::CodeMismatchException);
+}
+
+/// PreventUserExistenceErrors: a user who never asked for a password-reset code (or whose
+/// code expired) and a name the pool does not have give the same answers, for ever: a
+/// mismatch, with nothing counted (there is no code to count against).
+#[tokio::test]
+async fn no_code_asked_for_looks_the_same_for_users_and_unknown_names() {
+    let f = Fixture::new();
+    let env = f.env();
+    let purpose = Purpose::ForgotPassword;
+    let max = f.settings.max_failed_attempts;
+    for _ in 0..max + 2 {
+        let e = redeem(&env, POOL, SUB, purpose, "000000", NoCode::Mismatch)
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::CodeMismatchException);
+        let u = reject_unknown(&env, POOL, "nobody", purpose, "000000").await;
+        assert_eq!((u.kind, &u.message), (e.kind, &e.message));
+    }
+    // Nothing was written for either.
+    assert!(f.store.codes.lock().unwrap().is_empty());
+    assert!(f
+        .store
+        .get_decoy_attempts(POOL, "nobody", purpose.as_str(), f.clock.now_ms())
+        .await
+        .unwrap()
+        .is_none());
+    // A code asked for, then expired: the same again.
+    f.issue(purpose).await;
+    simulate_issue(&env, POOL, "nobody", purpose).await.unwrap();
+    f.clock.advance(purpose.validity(&f.settings));
+    let e = redeem(&env, POOL, SUB, purpose, "000000", NoCode::Mismatch)
+        .await
+        .unwrap_err();
+    let u = reject_unknown(&env, POOL, "nobody", purpose, "000000").await;
+    assert_eq!(e.kind, ErrorKind::CodeMismatchException);
+    assert_eq!((u.kind, &u.message), (e.kind, &e.message));
+    // Without hiding, Cognito's answer for a user without a code.
+    let e = f.redeem(purpose, "000000").await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::ExpiredCodeException);
+    // Sign-up codes: a pending user holds one unasked, and so does an unknown name.
+    let u = reject_unknown(&env, POOL, "nobody", Purpose::SignUp, "000000").await;
+    assert_eq!(u.kind, ErrorKind::CodeMismatchException);
+    assert!(f
+        .store
+        .get_decoy_attempts(POOL, "nobody", "sign_up", f.clock.now_ms())
+        .await
+        .unwrap()
+        .is_some());
 }
 
 #[test]

@@ -186,6 +186,52 @@ async fn forgot_password_and_its_confirmation_answer_unknown_users_alike() {
     .await;
 }
 
+/// Without asking for a code first, and after the code asked for has expired: a known user
+/// and an unknown name get the same answer, again and again (no count reaches a limit).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reset_codes_never_asked_for_or_expired_answer_alike() {
+    each_backend(|app| async move {
+        let (idp, public) = (app.idp(), app.unsigned_idp());
+        let (pool, p) = hiding_pool(&idp).await;
+        let (known, _) = users(&idp, &public, &pool, &p).await;
+        let unknown = unique_name("nobody");
+        let confirm = |name: &String| {
+            public
+                .confirm_forgot_password()
+                .client_id(&p.client_id)
+                .username(name)
+                .confirmation_code("000000")
+                .password("New-Passw0rd!")
+                .send()
+        };
+        for attempt in 1..=PAST_THE_LIMIT {
+            let k = service_error(confirm(&known).await);
+            let u = service_error(confirm(&unknown).await);
+            assert_eq!(k.code, "CodeMismatchException", "never asked #{attempt}");
+            same(&format!("no code asked for, try #{attempt}"), k, u);
+        }
+        for name in [&known, &unknown] {
+            public
+                .forgot_password()
+                .client_id(&p.client_id)
+                .username(name)
+                .send()
+                .await
+                .unwrap();
+        }
+        // Past any code lifetime (the default is an hour).
+        app.clock()
+            .advance(std::time::Duration::from_secs(25 * 3600));
+        for attempt in 1..=PAST_THE_LIMIT {
+            let k = service_error(confirm(&known).await);
+            let u = service_error(confirm(&unknown).await);
+            assert_eq!(k.code, "CodeMismatchException", "expired #{attempt}");
+            same(&format!("expired code, try #{attempt}"), k, u);
+        }
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_up_confirmation_answers_unknown_users_alike() {
     each_backend(|app| async move {

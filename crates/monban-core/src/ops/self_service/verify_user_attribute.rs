@@ -9,7 +9,7 @@
 use monban_wire::idp::{VerifyUserAttributeRequest, VerifyUserAttributeResponse};
 
 use super::verification::{stale_code, verifiable, Target, VERIFIABLE};
-use crate::codes::{redeem_code, restore_code};
+use crate::codes::{redeem_code, restore_code, NoCode};
 use crate::error::{Error, ErrorKind};
 use crate::tokens::authenticate_access_token;
 use crate::users::modify_user_taking_aliases;
@@ -29,7 +29,7 @@ pub async fn verify_user_attribute(
         .find(|(name, _, _)| *name == attribute)
         .map(|(_, flag, _)| *flag)
         .ok_or_else(stale_code)?;
-    let code = redeem_code(cx, &pool.id, &user.sub, purpose, &req.code).await?;
+    let code = redeem_code(cx, &pool.id, &user.sub, purpose, &req.code, NoCode::Expired).await?;
     let target = Target::of(&code);
     let result = modify_user_taking_aliases(cx, pool, &user.sub, |stored| {
         match &target {

@@ -3,7 +3,10 @@
 //! the user becomes CONFIRMED with a clean lockout record. With PreventUserExistenceErrors
 //! an unknown or disabled user gets `CodeMismatchException` after the same work a wrong
 //! code costs, and `LimitExceededException` after as many wrong codes as a real code
-//! accepts; a known user with no code asked for gets `ExpiredCodeException`.
+//! accepts — after ForgotPassword, that is: before it (or once the code expired) an unknown
+//! name, like a known user without a live code, gets `CodeMismatchException` with nothing
+//! counted. Without PreventUserExistenceErrors a known user with no live code gets
+//! `ExpiredCodeException`, as from Cognito.
 //! Then PostConfirmation_ConfirmForgotPassword runs (with the call's ClientMetadata).
 //! Deviation: password history is not enforced.
 
@@ -12,7 +15,7 @@ use monban_wire::idp::{
 };
 
 use super::common::{authorise, hides_existence};
-use crate::codes::{redeem_code, reject_unknown_user, restore_code, Purpose};
+use crate::codes::{redeem_code, reject_unknown_user, restore_code, NoCode, Purpose};
 use crate::error::Error;
 use crate::password::check_policy;
 use crate::pool_config::password_policy;
@@ -51,6 +54,12 @@ pub async fn confirm_forgot_password(
         &user.sub,
         Purpose::ForgotPassword,
         &req.confirmation_code,
+        // Hiding users: no code answers as an unknown name does.
+        if hide {
+            NoCode::Mismatch
+        } else {
+            NoCode::Expired
+        },
     )
     .await?;
     let credentials = match Credentials::derive(cx, &pool, &user.username, &req.password).await {

@@ -12,7 +12,7 @@
 use monban_wire::idp::{ConfirmSignUpRequest, ConfirmSignUpResponse, UserStatusType};
 
 use super::common::{authorise, hides_existence};
-use crate::codes::{code_data, redeem_code, reject_unknown_user, restore_code, Purpose};
+use crate::codes::{code_data, redeem_code, reject_unknown_user, restore_code, NoCode, Purpose};
 use crate::entities::{User, UserPool};
 use crate::error::{Error, ErrorKind};
 use crate::triggers::{post_confirmation, CallContext, ConfirmationSource};
@@ -47,6 +47,9 @@ pub async fn confirm_sign_up(
         &user.sub,
         Purpose::SignUp,
         &req.confirmation_code,
+        // A pending user holds the code SignUp sent, as unknown names are taken to: only
+        // an expired one is told so.
+        NoCode::Expired,
     )
     .await?;
     // The attribute the code went to, if it still has the value the code was sent to.
