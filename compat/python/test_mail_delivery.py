@@ -268,3 +268,41 @@ def test_sending_limits_refuse_a_mail_bomb(work, nodes, sinks, unique):
     assert statuses == ["refused", "sent", "sent"], json.dumps(node.mail_log(pool_id))
     refused_record = [r for r in node.mail_log(pool_id) if r["status"] == "refused"][0]
     assert "recipient sending limit" in refused_record["reason"]
+
+
+def test_the_sending_limit_answers_unknown_names_as_users(work, nodes, sinks, unique):
+    """PreventUserExistenceErrors: past the per-recipient limit a real user's
+    ForgotPassword is refused; a name the pool does not have must be refused after as
+    many, or the refusal would tell which names exist."""
+    sink = ScriptedSink().start()
+    sinks.append(sink)
+    node = Node(work, sink.port, ["--mail-limit-per-recipient", "3"])
+    nodes.append(node.start())
+    idp = node.client()
+    pool_id, client_id, username, _ = sign_up(idp, unique)
+    idp.admin_confirm_sign_up(UserPoolId=pool_id, Username=username)
+    idp.admin_update_user_attributes(
+        UserPoolId=pool_id, Username=username,
+        UserAttributes=[{"Name": "email_verified", "Value": "true"}])
+    hiding = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="hiding",
+        PreventUserExistenceErrors="ENABLED")["UserPoolClient"]["ClientId"]
+    unknown = unique("nobody")
+
+    def answer(name: str) -> str:
+        try:
+            idp.forgot_password(ClientId=hiding, Username=name)
+            return "sent"
+        except ClientError as e:
+            return f'{e.response["Error"]["Code"]}: {e.response["Error"]["Message"]}'
+
+    # The sign-up code was the first message to the real address.
+    real = [answer(username) for _ in range(3)]
+    fake = [answer(unknown) for _ in range(3)]
+    assert real == ["sent", "sent",
+                    "LimitExceededException: Attempt limit exceeded, please try after some time."]
+    # One message fewer went to the unknown name (no sign-up code): it is refused one
+    # try later, with the same words.
+    assert fake[:3] == ["sent", "sent", "sent"]
+    assert answer(unknown) == real[2]
+    assert answer(username) == real[2]

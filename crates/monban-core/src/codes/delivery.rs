@@ -7,10 +7,10 @@
 
 use monban_wire::idp::{CodeDeliveryDetailsType, DeliveryMediumType, RecoveryOptionNameType};
 
-use crate::decoy_store::decoy_name;
+use crate::decoy_store::{decoy_name, put_attempts, DecoyAttempts};
 use crate::entities::{User, UserPool};
 use crate::error::{Error, ErrorKind};
-use crate::mail::{Email, MailMeta, MailPurpose};
+use crate::mail::{sending_limit_reached, Email, MailMeta, MailPurpose};
 use crate::triggers::{
     custom_message, custom_sender, CustomTexts, MessageTrigger, SenderChannel, Trigger,
 };
@@ -216,6 +216,43 @@ pub async fn message_texts(
     ))
 }
 
+/// The purpose under which the messages "sent" to unknown names are counted.
+const SIMULATED_MAIL: &str = "mail";
+
+/// What the message carrying a real code costs, for a name the pool does not have: a read
+/// and a write of its own (as the mail log's count and insert are), counting the messages
+/// "sent" to the name within the mailer's window, and past the mailer's per-recipient
+/// limit the refusal a real recipient gets.
+async fn simulate_mail(cx: &Cx, pool: &UserPool, name: &str) -> Result<(), Error> {
+    let now = cx.now_ms();
+    let limits = cx.mailer.send_limits();
+    let window_ms = limits.unwrap_or_default().window_ms;
+    let name = decoy_name(pool, name);
+    let stored = cx
+        .store
+        .get_decoy_attempts(&pool.id, &name, SIMULATED_MAIL, now)
+        .await?;
+    let sent = stored.as_ref().map_or(0, |a| a.failures);
+    let refused = limits.is_some_and(|l| l.per_recipient > 0 && sent >= i64::from(l.per_recipient));
+    let attempts = DecoyAttempts {
+        pool_id: pool.id.clone(),
+        name,
+        purpose: SIMULATED_MAIL.to_owned(),
+        failures: if refused {
+            sent
+        } else {
+            sent.saturating_add(1)
+        },
+        last_failure_ms: Some(now),
+        expires_ms: stored.map_or(now.saturating_add(window_ms), |a| a.expires_ms),
+    };
+    put_attempts(cx.store.as_ref(), cx.rng.as_ref(), &attempts, now).await?;
+    if refused {
+        return Err(sending_limit_reached());
+    }
+    Ok(())
+}
+
 /// The `CodeDeliveryDetails` answered for a user that does not exist (or cannot receive a
 /// code) when the client hides user existence: the name itself masked when it is an email
 /// or phone number, else a made-up address that stays the same for the same name. It
@@ -232,6 +269,7 @@ pub async fn simulated_delivery(
     // The write a real code costs, which also starts the name's count of wrong codes
     // afresh, as a new code does.
     simulate_issue(&env, &pool.id, &decoy_name(pool, name), purpose).await?;
+    simulate_mail(cx, pool, name).await?;
     if is_email(name) {
         return Ok(details("email", name));
     }

@@ -63,6 +63,21 @@ pub trait Mailer: Send + Sync {
         let _ = meta;
         self.send(email).await.map(|()| None)
     }
+
+    /// The limits over which this mailer refuses a message ([`sending_limit_reached`]),
+    /// if it has any: the messages not sent to names a pool does not have
+    /// (PreventUserExistenceErrors) are counted and refused alike.
+    fn send_limits(&self) -> Option<SendLimits> {
+        None
+    }
+}
+
+/// `LimitExceededException`, for a message over a sending limit.
+pub fn sending_limit_reached() -> Error {
+    Error::new(
+        crate::error::ErrorKind::LimitExceededException,
+        "Attempt limit exceeded, please try after some time.",
+    )
 }
 
 pub struct OutboxMailer {

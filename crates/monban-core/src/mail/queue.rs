@@ -7,9 +7,9 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use tokio::sync::Notify;
 
-use super::{Email, MailMeta, MailPurpose, Mailer, Queued, SendLimits};
+use super::{sending_limit_reached, Email, MailMeta, MailPurpose, Mailer, Queued, SendLimits};
 use crate::cx::Clock;
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
 use crate::store::Store;
 
 pub struct QueueMailer {
@@ -49,11 +49,12 @@ impl Mailer for QueueMailer {
                     purpose = meta.purpose.as_str(),
                     "mail refused: sending limit reached"
                 );
-                Err(Error::new(
-                    ErrorKind::LimitExceededException,
-                    "Attempt limit exceeded, please try after some time.",
-                ))
+                Err(sending_limit_reached())
             }
         }
+    }
+
+    fn send_limits(&self) -> Option<SendLimits> {
+        Some(self.limits)
     }
 }
