@@ -94,6 +94,12 @@ pub trait UserStore: Send + Sync {
     /// Writes the user and replaces its login keys, if the stored version is still
     /// `user.version`. `VersionMismatch`, `NotFound` or `Conflict { key }` otherwise.
     async fn update_user(&self, user: &User) -> StoreResult<()>;
+    /// Writes only `user.data` (counters such as failed sign-ins; no attribute, status or
+    /// key changes), under the same version rule as [`UserStore::update_user`]: a single
+    /// statement on the hot path of a failed sign-in.
+    async fn update_user_data(&self, user: &User) -> StoreResult<()> {
+        self.update_user(user).await
+    }
     /// Deletes the user, its keys and its group memberships. `NotFound` if absent.
     async fn delete_user(&self, pool_id: &str, sub: &str) -> StoreResult<()>;
     /// Users ordered by username, starting after the username `after`, matching `filter`.

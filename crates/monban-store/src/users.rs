@@ -262,6 +262,31 @@ impl UserStore for SqlStore {
         tx.commit().await.map_err(unavailable)
     }
 
+    async fn update_user_data(&self, user: &User) -> StoreResult<()> {
+        let done = query(
+            "UPDATE users SET data = $3, version = version + 1 \
+             WHERE pool_id = $1 AND sub = $2 AND version = $4",
+        )
+        .bind(&user.pool_id)
+        .bind(&user.sub)
+        .bind(to_json("user data", &user.data)?)
+        .bind(user.version)
+        .execute(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        if done.rows_affected() == 0 {
+            let still_there = query("SELECT 1 FROM users WHERE pool_id = $1 AND sub = $2")
+                .bind(&user.pool_id)
+                .bind(&user.sub)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(unavailable)?
+                .is_some();
+            return Err(stale_or_gone(still_there));
+        }
+        Ok(())
+    }
+
     async fn delete_user(&self, pool_id: &str, sub: &str) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         // Challenge sessions name the user by username, with no foreign key (a flow may

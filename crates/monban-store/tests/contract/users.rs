@@ -149,6 +149,35 @@ async fn update_checks_the_version() {
 }
 
 #[tokio::test]
+async fn a_data_update_writes_the_data_only_under_the_version_rule() {
+    each_backend(|store| async move {
+        store.insert_user_pool(&pool("p1")).await.unwrap();
+        let u = user("p1", "alice");
+        store.insert_user(&u).await.unwrap();
+
+        let mut changed = u.clone();
+        changed.data.failed_sign_ins = 3;
+        changed.data.last_failed_sign_in_ms = Some(42);
+        // Not written: only the data is.
+        changed
+            .attributes
+            .insert("given_name".to_owned(), "Mallory".to_owned());
+        changed.status = UserStatusType::ResetRequired;
+        store.update_user_data(&changed).await.unwrap();
+        let stored = store.get_user_by_sub("p1", &u.sub).await.unwrap().unwrap();
+        assert_eq!(stored.data, changed.data);
+        assert_eq!(stored.attributes, u.attributes);
+        assert_eq!(stored.status, u.status);
+        assert_eq!(stored.keys, u.keys);
+        assert_eq!(stored.version, u.version + 1);
+
+        assert_version_mismatch(store.update_user_data(&changed).await);
+        assert_not_found(store.update_user_data(&user("p1", "ghost")).await);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn update_replaces_the_login_keys() {
     each_backend(|store| async move {
         store.insert_user_pool(&pool("p1")).await.unwrap();

@@ -134,7 +134,7 @@ async fn write_counts(
                 },
             };
             change(&mut user.data);
-            match cx.store.update_user(&user).await {
+            match cx.store.update_user_data(&user).await {
                 Ok(()) | Err(StoreError::NotFound) => Ok(()),
                 Err(e) => Err(AttemptError::from(e)),
             }
