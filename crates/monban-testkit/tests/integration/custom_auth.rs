@@ -36,14 +36,14 @@ type Responded = Result<RespondToAuthChallengeOutput, SdkError<RespondToAuthChal
 
 /// A pool whose `LambdaConfig` points the named triggers at the receiver, and an app
 /// client that allows every password and custom flow.
-struct Fixture<'a> {
+pub(super) struct Fixture<'a> {
     app: &'a TestApp,
     pool: String,
     client: String,
 }
 
 impl<'a> Fixture<'a> {
-    async fn new(
+    pub(super) async fn new(
         app: &'a TestApp,
         receiver: &Receiver,
         triggers: &[&str],
@@ -96,8 +96,17 @@ impl<'a> Fixture<'a> {
         Fixture { app, pool, client }
     }
 
+    /// The same pool and client, through another node.
+    pub(super) fn on<'b>(&self, app: &'b TestApp) -> Fixture<'b> {
+        Fixture {
+            app,
+            pool: self.pool.clone(),
+            client: self.client.clone(),
+        }
+    }
+
     /// A CONFIRMED user with `PASSWORD` and a verified email; returns its `sub`.
-    async fn user(&self, username: &str) -> String {
+    pub(super) async fn user(&self, username: &str) -> String {
         let email = format!("{username}@example.com");
         create_user(
             &self.app.idp(),
@@ -171,14 +180,14 @@ impl<'a> Fixture<'a> {
             .auth_parameters("USERNAME", username)
     }
 
-    async fn custom_start(&self, username: &str) -> Initiated {
+    pub(super) async fn custom_start(&self, username: &str) -> Initiated {
         self.initiate(AuthFlowType::CustomAuth, username)
             .client_metadata("origin", "web")
             .send()
             .await
     }
 
-    async fn answer(&self, session: &str, username: &str, answer: &str) -> Responded {
+    pub(super) async fn answer(&self, session: &str, username: &str, answer: &str) -> Responded {
         self.app
             .unsigned_idp()
             .respond_to_auth_challenge()
@@ -283,7 +292,7 @@ impl<'a> Fixture<'a> {
 
 /// Exact type and message: clients match on both.
 #[track_caller]
-fn assert_error(err: ServiceError, code: &str, message: &str) {
+pub(super) fn assert_error(err: ServiceError, code: &str, message: &str) {
     assert_eq!((err.code.as_str(), err.message.as_str()), (code, message));
 }
 
@@ -313,7 +322,7 @@ fn entry(name: &str, result: bool, metadata: Option<&str>) -> Value {
     json!({"challengeName": name, "challengeResult": result, "challengeMetadata": metadata})
 }
 
-fn tokens_of(result: Responded) -> String {
+pub(super) fn tokens_of(result: Responded) -> String {
     let result = result.expect("tokens");
     assert_eq!(result.challenge_name(), None, "{result:?}");
     let auth = result
@@ -323,7 +332,7 @@ fn tokens_of(result: Responded) -> String {
     auth.id_token().expect("an ID token").to_owned()
 }
 
-fn claims(jwt: &str) -> Value {
+pub(super) fn claims(jwt: &str) -> Value {
     use base64::Engine as _;
     let payload = jwt.split('.').nth(1).expect("a JWT");
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
@@ -338,7 +347,7 @@ fn claims(jwt: &str) -> Value {
 
 /// The application behind the secret-question sign-in: each user's question and answer
 /// (kept by the application, never by monban), and its three functions.
-fn secret_question(
+pub(super) fn secret_question(
     questions: HashMap<&'static str, (&'static str, &'static str)>,
 ) -> impl Fn(&str, &Value) -> Reply + Send + Sync + 'static {
     const TRIES: usize = 3;
@@ -401,13 +410,13 @@ fn secret_question(
     }
 }
 
-const CHALLENGE_TRIGGERS: [&str; 3] = [
+pub(super) const CHALLENGE_TRIGGERS: [&str; 3] = [
     "DefineAuthChallenge",
     "CreateAuthChallenge",
     "VerifyAuthChallengeResponse",
 ];
 
-fn alice_question() -> HashMap<&'static str, (&'static str, &'static str)> {
+pub(super) fn alice_question() -> HashMap<&'static str, (&'static str, &'static str)> {
     HashMap::from([("alice", ("What is your favourite colour?", "teal"))])
 }
 

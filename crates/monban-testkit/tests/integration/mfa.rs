@@ -20,7 +20,7 @@ use monban_testkit::{each_backend, expect_code, unique_name, TestApp};
 
 use super::support::{attr_value, create_user};
 
-const PASSWORD: &str = "Correct-Horse-9";
+pub(super) const PASSWORD: &str = "Correct-Horse-9";
 const PHONE: &str = "+15555550100";
 const SMS_MESSAGE: &str = "Your monban code is {####}";
 const EMAIL_SUBJECT: &str = "Sign-in code";
@@ -75,7 +75,7 @@ fn the_test_totp_matches_rfc_6238() {
 }
 
 /// A code that is certainly not `code`.
-fn wrong(code: &str) -> String {
+pub(super) fn wrong(code: &str) -> String {
     code.chars()
         .map(|c| if c == '0' { '1' } else { '0' })
         .collect()
@@ -94,32 +94,32 @@ fn digits(text: &str) -> String {
 // ---- Fixture ----
 
 #[derive(Clone, Copy)]
-struct Factors {
-    sms: bool,
-    totp: bool,
-    email: bool,
+pub(super) struct Factors {
+    pub(super) sms: bool,
+    pub(super) totp: bool,
+    pub(super) email: bool,
 }
 
-const ALL: Factors = Factors {
+pub(super) const ALL: Factors = Factors {
     sms: true,
     totp: true,
     email: true,
 };
 
-struct Fx<'a> {
+pub(super) struct Fx<'a> {
     app: &'a TestApp,
-    pool: String,
-    client: String,
+    pub(super) pool: String,
+    pub(super) client: String,
 }
 
-struct Challenge {
-    name: ChallengeNameType,
-    parameters: HashMap<String, String>,
-    session: String,
+pub(super) struct Challenge {
+    pub(super) name: ChallengeNameType,
+    pub(super) parameters: HashMap<String, String>,
+    pub(super) session: String,
 }
 
 impl<'a> Fx<'a> {
-    async fn new(app: &'a TestApp, mode: UserPoolMfaType, factors: Factors) -> Fx<'a> {
+    pub(super) async fn new(app: &'a TestApp, mode: UserPoolMfaType, factors: Factors) -> Fx<'a> {
         let idp = app.idp();
         let pool = idp
             .create_user_pool()
@@ -152,15 +152,24 @@ impl<'a> Fx<'a> {
         Fx { client, ..fx }
     }
 
-    fn idp(&self) -> Client {
+    /// The same pool and client, through another node.
+    pub(super) fn on<'b>(&self, app: &'b TestApp) -> Fx<'b> {
+        Fx {
+            app,
+            pool: self.pool.clone(),
+            client: self.client.clone(),
+        }
+    }
+
+    pub(super) fn idp(&self) -> Client {
         self.app.idp()
     }
 
-    fn public(&self) -> Client {
+    pub(super) fn public(&self) -> Client {
         self.app.unsigned_idp()
     }
 
-    fn now_ms(&self) -> i64 {
+    pub(super) fn now_ms(&self) -> i64 {
         self.app.clock().now_ms()
     }
 
@@ -202,7 +211,7 @@ impl<'a> Fx<'a> {
     }
 
     /// A confirmed user with a permanent password.
-    async fn user(&self, attributes: &[(&str, &str)]) -> String {
+    pub(super) async fn user(&self, attributes: &[(&str, &str)]) -> String {
         let username = unique_name("user-");
         create_user(&self.idp(), &self.pool, &username, attributes).await;
         self.idp()
@@ -218,7 +227,7 @@ impl<'a> Fx<'a> {
     }
 
     /// USER_PASSWORD_AUTH: tokens (`Ok(access token)`) or a challenge (`Err`).
-    async fn sign_in(&self, username: &str) -> Result<String, Challenge> {
+    pub(super) async fn sign_in(&self, username: &str) -> Result<String, Challenge> {
         let out = self
             .public()
             .initiate_auth()
@@ -239,7 +248,11 @@ impl<'a> Fx<'a> {
         }
     }
 
-    async fn challenged(&self, username: &str, expected: ChallengeNameType) -> Challenge {
+    pub(super) async fn challenged(
+        &self,
+        username: &str,
+        expected: ChallengeNameType,
+    ) -> Challenge {
         match self.sign_in(username).await {
             Ok(_) => panic!("expected {expected:?}, got tokens"),
             Err(c) => {
@@ -249,14 +262,14 @@ impl<'a> Fx<'a> {
         }
     }
 
-    async fn tokens(&self, username: &str) -> String {
+    pub(super) async fn tokens(&self, username: &str) -> String {
         match self.sign_in(username).await {
             Ok(token) => token,
             Err(c) => panic!("expected tokens, got {:?}", c.name),
         }
     }
 
-    fn respond(
+    pub(super) fn respond(
         &self,
         name: ChallengeNameType,
         session: &str,
@@ -279,7 +292,7 @@ impl<'a> Fx<'a> {
 
     /// Associates and verifies a TOTP authenticator with the user's access token; returns
     /// the secret.
-    async fn add_authenticator(&self, access_token: &str) -> String {
+    pub(super) async fn add_authenticator(&self, access_token: &str) -> String {
         let secret = self
             .public()
             .associate_software_token()

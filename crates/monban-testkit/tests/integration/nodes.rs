@@ -1,6 +1,7 @@
 //! Several nodes on one database (PostgreSQL: two servers; SQLite, a file per server: one
 //! server plays both parts, so the same checks still run): what one node starts or revokes
-//! the other honours at once, failed sign-ins counted on either node lock the user, and
+//! the other honours at once (SRP, TOTP, MFA set-up and custom-challenge sessions; sign-out),
+//! failed sign-ins and wrong MFA codes counted on either node lock the user, and
 //! uniqueness holds under a thousand concurrent sign-ups split over the nodes. The
 //! process-level version (SIGKILL, retries on the survivor) is `monban-chaos nodes`.
 
@@ -12,10 +13,16 @@ use monban_core::Clock as _;
 use monban_testkit::idp::config::timeout::TimeoutConfig;
 use monban_testkit::idp::types::{
     AliasAttributeType, AuthFlowType, ChallengeNameType, ExplicitAuthFlowsType, MessageActionType,
+    SoftwareTokenMfaSettingsType, UserPoolMfaType, VerifySoftwareTokenResponseType,
 };
 use monban_testkit::idp::Client;
-use monban_testkit::{service_error, unique_name, Backend, TestApp};
+use monban_testkit::webhook::Receiver;
+use monban_testkit::{expect_code, service_error, unique_name, Backend, TestApp};
 
+use super::custom_auth::{
+    alice_question, claims, secret_question, tokens_of, Fixture, CHALLENGE_TRIGGERS,
+};
+use super::mfa::{totp, wrong, Factors, Fx, ALL, PASSWORD as PASSWORD_OF_FX};
 use super::sign_in::srp_client::{ServerChallenge, SrpClient};
 use super::support::attr;
 
@@ -386,6 +393,249 @@ async fn concurrent_claims_of_one_verified_email_alias_leave_one_holder() {
             .await
             .unwrap();
         assert_eq!(holders.users().len(), 1);
+    })
+    .await;
+}
+
+/// A user with a TOTP authenticator it is asked for at sign-in (pool MFA optional); the
+/// authenticator's secret. The clocks are moved past the code used to set it up.
+async fn totp_user(nodes: &Nodes, fx: &Fx<'_>) -> (String, String) {
+    let username = fx.user(&[]).await;
+    let access = fx.tokens(&username).await;
+    let secret = fx.add_authenticator(&access).await;
+    fx.idp()
+        .admin_set_user_mfa_preference()
+        .user_pool_id(&fx.pool)
+        .username(&username)
+        .software_token_mfa_settings(
+            SoftwareTokenMfaSettingsType::builder()
+                .enabled(true)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("AdminSetUserMFAPreference");
+    nodes.advance(Duration::from_secs(30));
+    (username, secret)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_totp_challenge_started_on_one_node_is_answered_on_the_other() {
+    each_backend_nodes(|nodes| async move {
+        let on_a = Fx::new(&nodes.a, UserPoolMfaType::Optional, ALL).await;
+        let on_b = on_a.on(nodes.b());
+        let (username, secret) = totp_user(&nodes, &on_a).await;
+        let c = on_a
+            .challenged(&username, ChallengeNameType::SoftwareTokenMfa)
+            .await;
+        let out = on_b
+            .respond(
+                c.name.clone(),
+                &c.session,
+                &username,
+                &[("SOFTWARE_TOKEN_MFA_CODE", &totp(&secret, on_b.now_ms()))],
+            )
+            .send()
+            .await
+            .expect("SOFTWARE_TOKEN_MFA answered on B");
+        let access = out
+            .authentication_result
+            .and_then(|r| r.access_token)
+            .expect("tokens from B");
+        // B's tokens work on A.
+        nodes
+            .a
+            .unsigned_idp()
+            .get_user()
+            .access_token(&access)
+            .send()
+            .await
+            .expect("GetUser on A");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_mfa_setup_goes_back_and_forth_between_nodes() {
+    each_backend_nodes(|nodes| async move {
+        let only_totp = Factors {
+            sms: false,
+            totp: true,
+            email: false,
+        };
+        let on_a = Fx::new(&nodes.a, UserPoolMfaType::On, only_totp).await;
+        let on_b = on_a.on(nodes.b());
+        let username = on_a.user(&[("email", "setup@example.com")]).await;
+        let c = on_a
+            .challenged(&username, ChallengeNameType::MfaSetup)
+            .await;
+        // Associate on B, verify on A, answer on B.
+        let associated = on_b
+            .public()
+            .associate_software_token()
+            .session(&c.session)
+            .send()
+            .await
+            .expect("AssociateSoftwareToken on B");
+        let secret = associated.secret_code.expect("SecretCode");
+        let session = associated.session.expect("Session");
+        let verified = on_a
+            .public()
+            .verify_software_token()
+            .session(&session)
+            .user_code(totp(&secret, on_a.now_ms()))
+            .send()
+            .await
+            .expect("VerifySoftwareToken on A");
+        assert_eq!(
+            verified.status,
+            Some(VerifySoftwareTokenResponseType::Success)
+        );
+        let session = verified.session.expect("Session");
+        let out = on_b
+            .respond(ChallengeNameType::MfaSetup, &session, &username, &[])
+            .send()
+            .await
+            .expect("MFA_SETUP answered on B");
+        assert!(out.authentication_result.is_some(), "{out:?}");
+    })
+    .await;
+}
+
+/// Three wrong codes per Session, five failures lock the user: counted across the nodes,
+/// whichever node a code is typed on, and seen by both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_mfa_codes_on_both_nodes_add_up_to_one_lockout() {
+    each_backend_nodes(|nodes| async move {
+        let on_a = Fx::new(&nodes.a, UserPoolMfaType::Optional, ALL).await;
+        let on_b = on_a.on(nodes.b());
+        let (username, secret) = totp_user(&nodes, &on_a).await;
+        let bad = wrong(&totp(&secret, on_a.now_ms()));
+        let node = |i: usize| if i % 2 == 0 { &on_a } else { &on_b };
+
+        let c = on_a
+            .challenged(&username, ChallengeNameType::SoftwareTokenMfa)
+            .await;
+        for i in 0..3 {
+            expect_code(
+                node(i)
+                    .respond(
+                        c.name.clone(),
+                        &c.session,
+                        &username,
+                        &[("SOFTWARE_TOKEN_MFA_CODE", &bad)],
+                    )
+                    .send()
+                    .await,
+                "CodeMismatchException",
+            );
+        }
+        expect_code(
+            on_b.respond(
+                c.name.clone(),
+                &c.session,
+                &username,
+                &[("SOFTWARE_TOKEN_MFA_CODE", &bad)],
+            )
+            .send()
+            .await,
+            "NotAuthorizedException",
+        )
+        .assert_message_contains("Invalid session");
+
+        // Two more, on B then A: five failures in all.
+        let c = on_b
+            .challenged(&username, ChallengeNameType::SoftwareTokenMfa)
+            .await;
+        for i in 1..3 {
+            expect_code(
+                node(i)
+                    .respond(
+                        c.name.clone(),
+                        &c.session,
+                        &username,
+                        &[("SOFTWARE_TOKEN_MFA_CODE", &bad)],
+                    )
+                    .send()
+                    .await,
+                "CodeMismatchException",
+            );
+        }
+        let good = totp(&secret, on_a.now_ms());
+        for fx in [&on_a, &on_b] {
+            expect_code(
+                fx.respond(
+                    c.name.clone(),
+                    &c.session,
+                    &username,
+                    &[("SOFTWARE_TOKEN_MFA_CODE", &good)],
+                )
+                .send()
+                .await,
+                "NotAuthorizedException",
+            )
+            .assert_message_contains("Password attempts exceeded");
+            expect_code(
+                fx.public()
+                    .initiate_auth()
+                    .client_id(&fx.client)
+                    .auth_flow(AuthFlowType::UserPasswordAuth)
+                    .auth_parameters("USERNAME", &username)
+                    .auth_parameters("PASSWORD", PASSWORD_OF_FX)
+                    .send()
+                    .await,
+                "NotAuthorizedException",
+            )
+            .assert_message_contains("Password attempts exceeded");
+        }
+
+        // Once the lockout is over (the fifth failure locks for a second), the right code
+        // gets in, on either node.
+        nodes.advance(Duration::from_secs(2));
+        let out = on_b
+            .respond(
+                c.name.clone(),
+                &c.session,
+                &username,
+                &[("SOFTWARE_TOKEN_MFA_CODE", &totp(&secret, on_b.now_ms()))],
+            )
+            .send()
+            .await
+            .expect("right code after the lockout");
+        assert!(out.authentication_result.is_some());
+    })
+    .await;
+}
+
+/// The worked example of custom authentication (a secret question, webhooks for the
+/// triggers) with its rounds split over the nodes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_custom_challenge_started_on_one_node_completes_on_the_other() {
+    each_backend_nodes(|nodes| async move {
+        let receiver = Receiver::start(secret_question(alice_question())).await;
+        let on_a = Fixture::new(&nodes.a, &receiver, &CHALLENGE_TRIGGERS, false).await;
+        let on_b = on_a.on(nodes.b());
+        let sub = on_a.user("alice").await;
+        let started = on_a.custom_start("alice").await.expect("CUSTOM_AUTH on A");
+        let first = started.session().expect("Session").to_owned();
+        // A wrong answer on B: a new round...
+        let again = on_b
+            .answer(&first, "alice", "red")
+            .await
+            .expect("next round from B");
+        assert_eq!(
+            again.challenge_name(),
+            Some(&ChallengeNameType::CustomChallenge)
+        );
+        let second = again.session().expect("Session").to_owned();
+        // ...whose Session A accepts, with the right answer.
+        let id = tokens_of(on_a.answer(&second, "alice", "teal").await);
+        assert_eq!(claims(&id)["sub"], sub.as_str());
+        // The first Session was used up on B: A refuses it too.
+        expect_code(
+            on_a.answer(&first, "alice", "teal").await,
+            "NotAuthorizedException",
+        );
     })
     .await;
 }
