@@ -178,6 +178,23 @@ async fn insert_keys(tx: &mut Transaction<'static, Any>, user: &User) -> StoreRe
     Ok(())
 }
 
+/// Why an update under `user.version` changed no row: `VersionMismatch` if the user is
+/// still there (another writer was first), `NotFound` if it is gone.
+async fn why_not_updated<'e, E>(db: E, user: &User) -> StoreError
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    match query("SELECT 1 FROM users WHERE pool_id = $1 AND sub = $2")
+        .bind(&user.pool_id)
+        .bind(&user.sub)
+        .fetch_optional(db)
+        .await
+    {
+        Ok(row) => stale_or_gone(row.is_some()),
+        Err(e) => unavailable(e),
+    }
+}
+
 #[async_trait]
 impl UserStore for SqlStore {
     async fn insert_user(&self, user: &User) -> StoreResult<()> {
@@ -243,14 +260,7 @@ impl UserStore for SqlStore {
         .await
         .map_err(unavailable)?;
         if done.rows_affected() == 0 {
-            let still_there = query("SELECT 1 FROM users WHERE pool_id = $1 AND sub = $2")
-                .bind(&user.pool_id)
-                .bind(&user.sub)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(unavailable)?
-                .is_some();
-            return Err(stale_or_gone(still_there));
+            return Err(why_not_updated(&mut *tx, user).await);
         }
         query("DELETE FROM user_keys WHERE pool_id = $1 AND sub = $2")
             .bind(&user.pool_id)
@@ -275,14 +285,7 @@ impl UserStore for SqlStore {
         .await
         .map_err(unavailable)?;
         if done.rows_affected() == 0 {
-            let still_there = query("SELECT 1 FROM users WHERE pool_id = $1 AND sub = $2")
-                .bind(&user.pool_id)
-                .bind(&user.sub)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(unavailable)?
-                .is_some();
-            return Err(stale_or_gone(still_there));
+            return Err(why_not_updated(&self.pool, user).await);
         }
         Ok(())
     }

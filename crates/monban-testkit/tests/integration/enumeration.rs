@@ -169,17 +169,8 @@ async fn forgot_password_and_its_confirmation_answer_unknown_users_alike() {
             ));
         }
         assert_eq!(deliveries[0], deliveries[1]);
-        let confirm = |name: String| {
-            public
-                .confirm_forgot_password()
-                .client_id(&p.client_id)
-                .username(name)
-                .confirmation_code("000000")
-                .password("New-Passw0rd!")
-                .send()
-        };
-        let k = service_error(confirm(known).await);
-        let u = service_error(confirm(unknown).await);
+        let k = wrong_reset_code(&public, &p, &known).await;
+        let u = wrong_reset_code(&public, &p, &unknown).await;
         assert_eq!(k.code, "CodeMismatchException");
         same("ConfirmForgotPassword with a wrong code", k, u);
     })
@@ -195,18 +186,9 @@ async fn reset_codes_never_asked_for_or_expired_answer_alike() {
         let (pool, p) = hiding_pool(&idp).await;
         let (known, _) = users(&idp, &public, &pool, &p).await;
         let unknown = unique_name("nobody");
-        let confirm = |name: &String| {
-            public
-                .confirm_forgot_password()
-                .client_id(&p.client_id)
-                .username(name)
-                .confirmation_code("000000")
-                .password("New-Passw0rd!")
-                .send()
-        };
         for attempt in 1..=PAST_THE_LIMIT {
-            let k = service_error(confirm(&known).await);
-            let u = service_error(confirm(&unknown).await);
+            let k = wrong_reset_code(&public, &p, &known).await;
+            let u = wrong_reset_code(&public, &p, &unknown).await;
             assert_eq!(k.code, "CodeMismatchException", "never asked #{attempt}");
             same(&format!("no code asked for, try #{attempt}"), k, u);
         }
@@ -223,8 +205,8 @@ async fn reset_codes_never_asked_for_or_expired_answer_alike() {
         app.clock()
             .advance(std::time::Duration::from_secs(25 * 3600));
         for attempt in 1..=PAST_THE_LIMIT {
-            let k = service_error(confirm(&known).await);
-            let u = service_error(confirm(&unknown).await);
+            let k = wrong_reset_code(&public, &p, &known).await;
+            let u = wrong_reset_code(&public, &p, &unknown).await;
             assert_eq!(k.code, "CodeMismatchException", "expired #{attempt}");
             same(&format!("expired code, try #{attempt}"), k, u);
         }
@@ -252,6 +234,20 @@ async fn sign_up_confirmation_answers_unknown_users_alike() {
         same("ConfirmSignUp with a wrong code", k, u);
     })
     .await;
+}
+
+/// ConfirmForgotPassword for `name` with a wrong code: the error.
+async fn wrong_reset_code(public: &Client, p: &Pool, name: &str) -> ServiceError {
+    service_error(
+        public
+            .confirm_forgot_password()
+            .client_id(&p.client_id)
+            .username(name)
+            .confirmation_code("000000")
+            .password("New-Passw0rd!")
+            .send()
+            .await,
+    )
 }
 
 /// Past the limits too: the sixth wrong password in a row (the fifth locks the user out for
@@ -303,19 +299,10 @@ async fn repeated_wrong_reset_codes_reach_the_limit_alike() {
                 .await
                 .unwrap();
         }
-        let confirm = |name: &String| {
-            public
-                .confirm_forgot_password()
-                .client_id(&p.client_id)
-                .username(name)
-                .confirmation_code("000000")
-                .password("New-Passw0rd!")
-                .send()
-        };
         let mut codes = Vec::new();
         for attempt in 1..=PAST_THE_LIMIT {
-            let k = service_error(confirm(&known).await);
-            let u = service_error(confirm(&unknown).await);
+            let k = wrong_reset_code(&public, &p, &known).await;
+            let u = wrong_reset_code(&public, &p, &unknown).await;
             codes.push(k.code.clone());
             same(
                 &format!("ConfirmForgotPassword wrong code #{attempt}"),
@@ -336,8 +323,8 @@ async fn repeated_wrong_reset_codes_reach_the_limit_alike() {
                 .await
                 .unwrap();
         }
-        let k = service_error(confirm(&known).await);
-        let u = service_error(confirm(&unknown).await);
+        let k = wrong_reset_code(&public, &p, &known).await;
+        let u = wrong_reset_code(&public, &p, &unknown).await;
         assert_eq!(k.code, "CodeMismatchException");
         same("ConfirmForgotPassword after a new code", k, u);
     })

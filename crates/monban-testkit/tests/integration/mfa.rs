@@ -9,6 +9,10 @@ use std::time::Duration;
 
 use hmac::{Hmac, Mac};
 use monban_core::Clock;
+use monban_testkit::idp::error::SdkError;
+use monban_testkit::idp::operation::respond_to_auth_challenge::{
+    RespondToAuthChallengeError, RespondToAuthChallengeOutput,
+};
 use monban_testkit::idp::types::{
     AuthFlowType, ChallengeNameType, DeliveryMediumType, EmailMfaConfigType, EmailMfaSettingsType,
     ExplicitAuthFlowsType, MfaOptionType, SmsConfigurationType, SmsMfaConfigType,
@@ -290,6 +294,23 @@ impl<'a> Fx<'a> {
         req
     }
 
+    /// Answers a SOFTWARE_TOKEN_MFA challenge with `code`.
+    pub(super) async fn answer_totp(
+        &self,
+        c: &Challenge,
+        username: &str,
+        code: &str,
+    ) -> Result<RespondToAuthChallengeOutput, SdkError<RespondToAuthChallengeError>> {
+        self.respond(
+            c.name.clone(),
+            &c.session,
+            username,
+            &[("SOFTWARE_TOKEN_MFA_CODE", code)],
+        )
+        .send()
+        .await
+    }
+
     /// Associates and verifies a TOTP authenticator with the user's access token; returns
     /// the secret.
     pub(super) async fn add_authenticator(&self, access_token: &str) -> String {
@@ -463,41 +484,21 @@ async fn totp_set_up_with_the_access_token_then_asked_at_sign_in() {
             Some("my phone")
         );
         expect_code(
-            fx.respond(
-                c.name.clone(),
-                &c.session,
-                &username,
-                &[("SOFTWARE_TOKEN_MFA_CODE", &code)],
-            )
-            .send()
-            .await,
+            fx.answer_totp(&c, &username, &code).await,
             "CodeMismatchException",
         )
         .assert_message_contains("Invalid code received for user");
         app.clock().advance(Duration::from_secs(30));
         let code = totp(&secret, fx.now_ms());
         let out = fx
-            .respond(
-                c.name.clone(),
-                &c.session,
-                &username,
-                &[("SOFTWARE_TOKEN_MFA_CODE", &code)],
-            )
-            .send()
+            .answer_totp(&c, &username, &code)
             .await
             .expect("RespondToAuthChallenge");
         let result = out.authentication_result.expect("tokens");
         assert!(result.access_token.is_some() && result.refresh_token.is_some());
         // The Session worked once.
         expect_code(
-            fx.respond(
-                c.name.clone(),
-                &c.session,
-                &username,
-                &[("SOFTWARE_TOKEN_MFA_CODE", &code)],
-            )
-            .send()
-            .await,
+            fx.answer_totp(&c, &username, &code).await,
             "NotAuthorizedException",
         );
 
@@ -506,14 +507,7 @@ async fn totp_set_up_with_the_access_token_then_asked_at_sign_in() {
             .challenged(&username, ChallengeNameType::SoftwareTokenMfa)
             .await;
         expect_code(
-            fx.respond(
-                c.name.clone(),
-                &c.session,
-                &username,
-                &[("SOFTWARE_TOKEN_MFA_CODE", &code)],
-            )
-            .send()
-            .await,
+            fx.answer_totp(&c, &username, &code).await,
             "CodeMismatchException",
         );
 
@@ -649,13 +643,7 @@ async fn mfa_on_makes_a_user_without_a_factor_set_up_totp_with_the_session() {
             .challenged(&username, ChallengeNameType::SoftwareTokenMfa)
             .await;
         let out = fx
-            .respond(
-                c.name.clone(),
-                &c.session,
-                &username,
-                &[("SOFTWARE_TOKEN_MFA_CODE", &totp(&secret, fx.now_ms()))],
-            )
-            .send()
+            .answer_totp(&c, &username, &totp(&secret, fx.now_ms()))
             .await
             .expect("SOFTWARE_TOKEN_MFA");
         assert!(out.authentication_result.is_some());
@@ -691,26 +679,12 @@ async fn wrong_mfa_codes_count_towards_the_lockout() {
             .await;
         for _ in 0..3 {
             expect_code(
-                fx.respond(
-                    c.name.clone(),
-                    &c.session,
-                    &username,
-                    &[("SOFTWARE_TOKEN_MFA_CODE", &bad)],
-                )
-                .send()
-                .await,
+                fx.answer_totp(&c, &username, &bad).await,
                 "CodeMismatchException",
             );
         }
         expect_code(
-            fx.respond(
-                c.name.clone(),
-                &c.session,
-                &username,
-                &[("SOFTWARE_TOKEN_MFA_CODE", &bad)],
-            )
-            .send()
-            .await,
+            fx.answer_totp(&c, &username, &bad).await,
             "NotAuthorizedException",
         )
         .assert_message_contains("Invalid session");
@@ -721,27 +695,13 @@ async fn wrong_mfa_codes_count_towards_the_lockout() {
             .await;
         for _ in 0..2 {
             expect_code(
-                fx.respond(
-                    c.name.clone(),
-                    &c.session,
-                    &username,
-                    &[("SOFTWARE_TOKEN_MFA_CODE", &bad)],
-                )
-                .send()
-                .await,
+                fx.answer_totp(&c, &username, &bad).await,
                 "CodeMismatchException",
             );
         }
         let good = totp(&secret, fx.now_ms());
         expect_code(
-            fx.respond(
-                c.name.clone(),
-                &c.session,
-                &username,
-                &[("SOFTWARE_TOKEN_MFA_CODE", &good)],
-            )
-            .send()
-            .await,
+            fx.answer_totp(&c, &username, &good).await,
             "NotAuthorizedException",
         )
         .assert_message_contains("Password attempts exceeded");
@@ -761,13 +721,7 @@ async fn wrong_mfa_codes_count_towards_the_lockout() {
         // Once the lockout is over, the right code signs in (same Session, still alive).
         app.clock().advance(Duration::from_secs(2));
         let out = fx
-            .respond(
-                c.name.clone(),
-                &c.session,
-                &username,
-                &[("SOFTWARE_TOKEN_MFA_CODE", &good)],
-            )
-            .send()
+            .answer_totp(&c, &username, &good)
             .await
             .expect("right code after the lockout");
         assert!(out.authentication_result.is_some());

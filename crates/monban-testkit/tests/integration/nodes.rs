@@ -429,13 +429,7 @@ async fn a_totp_challenge_started_on_one_node_is_answered_on_the_other() {
             .challenged(&username, ChallengeNameType::SoftwareTokenMfa)
             .await;
         let out = on_b
-            .respond(
-                c.name.clone(),
-                &c.session,
-                &username,
-                &[("SOFTWARE_TOKEN_MFA_CODE", &totp(&secret, on_b.now_ms()))],
-            )
-            .send()
+            .answer_totp(&c, &username, &totp(&secret, on_b.now_ms()))
             .await
             .expect("SOFTWARE_TOKEN_MFA answered on B");
         let access = out
@@ -511,34 +505,19 @@ async fn wrong_mfa_codes_on_both_nodes_add_up_to_one_lockout() {
         let on_b = on_a.on(nodes.b());
         let (username, secret) = totp_user(&nodes, &on_a).await;
         let bad = wrong(&totp(&secret, on_a.now_ms()));
-        let node = |i: usize| if i % 2 == 0 { &on_a } else { &on_b };
+        let node = |i: usize| if i.is_multiple_of(2) { &on_a } else { &on_b };
 
         let c = on_a
             .challenged(&username, ChallengeNameType::SoftwareTokenMfa)
             .await;
         for i in 0..3 {
             expect_code(
-                node(i)
-                    .respond(
-                        c.name.clone(),
-                        &c.session,
-                        &username,
-                        &[("SOFTWARE_TOKEN_MFA_CODE", &bad)],
-                    )
-                    .send()
-                    .await,
+                node(i).answer_totp(&c, &username, &bad).await,
                 "CodeMismatchException",
             );
         }
         expect_code(
-            on_b.respond(
-                c.name.clone(),
-                &c.session,
-                &username,
-                &[("SOFTWARE_TOKEN_MFA_CODE", &bad)],
-            )
-            .send()
-            .await,
+            on_b.answer_totp(&c, &username, &bad).await,
             "NotAuthorizedException",
         )
         .assert_message_contains("Invalid session");
@@ -549,29 +528,14 @@ async fn wrong_mfa_codes_on_both_nodes_add_up_to_one_lockout() {
             .await;
         for i in 1..3 {
             expect_code(
-                node(i)
-                    .respond(
-                        c.name.clone(),
-                        &c.session,
-                        &username,
-                        &[("SOFTWARE_TOKEN_MFA_CODE", &bad)],
-                    )
-                    .send()
-                    .await,
+                node(i).answer_totp(&c, &username, &bad).await,
                 "CodeMismatchException",
             );
         }
         let good = totp(&secret, on_a.now_ms());
         for fx in [&on_a, &on_b] {
             expect_code(
-                fx.respond(
-                    c.name.clone(),
-                    &c.session,
-                    &username,
-                    &[("SOFTWARE_TOKEN_MFA_CODE", &good)],
-                )
-                .send()
-                .await,
+                fx.answer_totp(&c, &username, &good).await,
                 "NotAuthorizedException",
             )
             .assert_message_contains("Password attempts exceeded");
@@ -593,13 +557,7 @@ async fn wrong_mfa_codes_on_both_nodes_add_up_to_one_lockout() {
         // gets in, on either node.
         nodes.advance(Duration::from_secs(2));
         let out = on_b
-            .respond(
-                c.name.clone(),
-                &c.session,
-                &username,
-                &[("SOFTWARE_TOKEN_MFA_CODE", &totp(&secret, on_b.now_ms()))],
-            )
-            .send()
+            .answer_totp(&c, &username, &totp(&secret, on_b.now_ms()))
             .await
             .expect("right code after the lockout");
         assert!(out.authentication_result.is_some());
