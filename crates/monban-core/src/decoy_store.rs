@@ -47,8 +47,9 @@ pub trait DecoyStore: Send + Sync {
     /// Stores the attempts, replacing the earlier row of the same name and purpose
     /// (`NotFound` if the pool is gone).
     async fn put_decoy_attempts(&self, attempts: &DecoyAttempts) -> StoreResult<()>;
-    /// Deletes the rows expired at `now_ms`; returns how many.
-    async fn purge_decoy_attempts(&self, now_ms: i64) -> StoreResult<u64>;
+    /// Deletes the pool's rows expired at `now_ms`; returns how many. One pool at a time:
+    /// `now_ms` is the caller's clock, which must not decide for other pools.
+    async fn purge_decoy_attempts(&self, pool_id: &str, now_ms: i64) -> StoreResult<u64>;
 }
 
 /// One write in this many also deletes the expired rows, so that names tried once (an
@@ -70,7 +71,9 @@ where
     let mut draw = [0u8; 2];
     rng.fill(&mut draw);
     if u16::from_le_bytes(draw) % PURGE_EVERY == 0 {
-        store.purge_decoy_attempts(now_ms).await?;
+        store
+            .purge_decoy_attempts(&attempts.pool_id, now_ms)
+            .await?;
     }
     Ok(())
 }

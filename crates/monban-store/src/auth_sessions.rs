@@ -34,9 +34,12 @@ fn session_from_row(row: &AnyRow) -> StoreResult<AuthSession> {
 impl AuthSessionStore for SqlStore {
     /// `NotFound` if the pool is gone.
     async fn insert_auth_session(&self, session: &AuthSession) -> StoreResult<()> {
-        // Sessions nobody answered would pile up: each insert sweeps the expired ones first,
-        // through the expiry index (cleaning is idempotent, so it needs no transaction).
-        query("DELETE FROM auth_sessions WHERE expires_ms < $1")
+        // Sessions nobody answered would pile up: each insert sweeps its pool's expired ones
+        // first (cleaning is idempotent, so it needs no transaction). Only its pool's: the
+        // time is the inserting node's, and a node whose clock runs ahead (or a test's fake
+        // clock moved on) must not take live sessions of other pools with it.
+        query("DELETE FROM auth_sessions WHERE pool_id = $1 AND expires_ms < $2")
+            .bind(&session.pool_id)
             .bind(session.created_ms)
             .execute(&self.pool)
             .await

@@ -67,8 +67,9 @@ impl DecoyStore for SqlStore {
         Ok(())
     }
 
-    async fn purge_decoy_attempts(&self, now_ms: i64) -> StoreResult<u64> {
-        let done = query("DELETE FROM decoy_attempts WHERE expires_ms <= $1")
+    async fn purge_decoy_attempts(&self, pool_id: &str, now_ms: i64) -> StoreResult<u64> {
+        let done = query("DELETE FROM decoy_attempts WHERE pool_id = $1 AND expires_ms <= $2")
+            .bind(pool_id)
             .bind(now_ms)
             .execute(&self.pool)
             .await

@@ -63,8 +63,10 @@ fn customization_from_row(row: &AnyRow) -> StoreResult<UiCustomization> {
 #[async_trait]
 impl HostedUiStore for SqlStore {
     async fn insert_hosted_ui_session(&self, session: &HostedUiSession) -> StoreResult<()> {
-        // Sessions nobody ended would pile up: each insert sweeps the expired ones first.
-        query("DELETE FROM hosted_ui_sessions WHERE expires_ms < $1")
+        // Sessions nobody ended would pile up: each insert sweeps its pool's expired ones
+        // first (only its pool's: the time is this node's clock, as for auth sessions).
+        query("DELETE FROM hosted_ui_sessions WHERE pool_id = $1 AND expires_ms < $2")
+            .bind(&session.pool_id)
             .bind(session.created_ms)
             .execute(&self.pool)
             .await

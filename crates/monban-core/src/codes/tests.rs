@@ -91,10 +91,10 @@ impl DecoyStore for Memory {
         self.decoys.lock().unwrap().insert(key, a.clone());
         Ok(())
     }
-    async fn purge_decoy_attempts(&self, now_ms: i64) -> StoreResult<u64> {
+    async fn purge_decoy_attempts(&self, pool_id: &str, now_ms: i64) -> StoreResult<u64> {
         let mut decoys = self.decoys.lock().unwrap();
         let before = decoys.len();
-        decoys.retain(|_, a| a.expires_ms > now_ms);
+        decoys.retain(|_, a| a.pool_id != pool_id || a.expires_ms > now_ms);
         Ok(u64::try_from(before - decoys.len()).unwrap())
     }
 }

@@ -608,7 +608,7 @@ impl monban_core::decoy_store::DecoyStore for FakeStore {
     ) -> StoreResult<()> {
         down()
     }
-    async fn purge_decoy_attempts(&self, _: i64) -> StoreResult<u64> {
+    async fn purge_decoy_attempts(&self, _: &str, _: i64) -> StoreResult<u64> {
         down()
     }
 }

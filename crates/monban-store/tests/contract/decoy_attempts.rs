@@ -74,8 +74,10 @@ async fn expired_rows_read_as_absent_and_are_purged() {
         let old = store.get_decoy_attempts("p1", "old", "sign_in", 10_000);
         assert_eq!(old.await.unwrap(), None);
 
-        assert_eq!(store.purge_decoy_attempts(10_000).await.unwrap(), 1);
-        assert_eq!(store.purge_decoy_attempts(10_000).await.unwrap(), 0);
+        // Another pool's purge leaves this pool's rows alone.
+        assert_eq!(store.purge_decoy_attempts("p2", 10_000).await.unwrap(), 0);
+        assert_eq!(store.purge_decoy_attempts("p1", 10_000).await.unwrap(), 1);
+        assert_eq!(store.purge_decoy_attempts("p1", 10_000).await.unwrap(), 0);
         let kept = store.get_decoy_attempts("p1", "young", "sign_in", 10_000);
         assert_eq!(kept.await.unwrap(), Some(young));
     })
