@@ -165,9 +165,8 @@ fn request(api: &Api, op: Op, name: &str) -> Value {
                              "AuthParameters": {"USERNAME": name, "PASSWORD": "Wrong-Passw0rd!"}}),
         Op::ForgotPassword => json!({"ClientId": client_id, "Username": name}),
         Op::ResetNeverAsked | Op::ConfirmForgotPassword => {
-            json!({"ClientId": client_id, "Username": name,
-                                            "ConfirmationCode": "000000",
-                                            "Password": password("reset")})
+            json!({"ClientId": client_id, "Username": name, "ConfirmationCode": "000000",
+                   "Password": password("reset")})
         }
         Op::ConfirmSignUp => json!({"ClientId": client_id, "Username": name,
                                     "ConfirmationCode": "000000"}),

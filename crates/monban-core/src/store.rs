@@ -80,8 +80,8 @@ pub trait AppClientStore: Send + Sync {
 pub trait UserStore: Send + Sync {
     /// Inserts the user with its login keys; `Conflict { key }` names a key already taken.
     async fn insert_user(&self, user: &User) -> StoreResult<()>;
-    /// Inserts all of `users` or none (bulk loads: one commit for many users). The
-    /// default inserts them one by one, for stores where that is as good.
+    /// Inserts `users` (bulk loads). The SQL store commits them all or none, in one
+    /// transaction; the default inserts them one by one, and stops at the first error.
     async fn insert_users(&self, users: &[User]) -> StoreResult<()> {
         for user in users {
             self.insert_user(user).await?;

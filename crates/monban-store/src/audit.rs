@@ -75,7 +75,11 @@ enum Bound {
     Int(i64),
 }
 
-/// Rows per INSERT statement: 10 parameters each, well under SQLite's 32 766 and
+/// The values bound per audit row: seq, time_ms, pool_id, sub, username, event_id,
+/// event_type, body, prev_hash, hash.
+const COLUMNS_PER_ROW: usize = 10;
+
+/// Rows per INSERT statement: 2 000 parameters, well under SQLite's 32 766 and
 /// PostgreSQL's 65 535 parameters per statement.
 const ROWS_PER_INSERT: usize = 200;
 
@@ -155,20 +159,10 @@ async fn append_now(store: &SqlStore, events: &[AuditEvent]) -> StoreResult<()> 
     for chunk in rows.chunks(ROWS_PER_INSERT) {
         let values: Vec<String> = (0..chunk.len())
             .map(|i| {
-                let n = i * 10;
-                format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                    n + 1,
-                    n + 2,
-                    n + 3,
-                    n + 4,
-                    n + 5,
-                    n + 6,
-                    n + 7,
-                    n + 8,
-                    n + 9,
-                    n + 10
-                )
+                let params: Vec<String> = (1..=COLUMNS_PER_ROW)
+                    .map(|k| format!("${}", i * COLUMNS_PER_ROW + k))
+                    .collect();
+                format!("({})", params.join(", "))
             })
             .collect();
         let sql = format!(

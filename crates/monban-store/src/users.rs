@@ -93,19 +93,30 @@ fn filter_expression(attribute: FilterAttribute) -> &'static str {
     }
 }
 
+/// Whether a prefix filter gets an index range beside its exact test: not `status`, a
+/// computed value no index holds.
+fn ranged(filter: &UserFilter) -> bool {
+    filter.prefix && filter.attribute != FilterAttribute::Status
+}
+
 /// The filter as a condition on parameter `param` (and `param + 1`, the prefix's upper
-/// bound, when [`prefix_upper_bound`] gives one). The prefix test compares the leading
-/// characters rather than using LIKE, so that `%` and `_` in the value are plain characters
-/// and both engines agree on case (LIKE ignores ASCII case on SQLite only). The range
-/// beside it says the same in a form an index answers: without it, a prefix deep in a
-/// large pool is found by reading every user before it.
-fn filter_condition(filter: &UserFilter, param: usize, dialect: Dialect) -> String {
+/// bound, when `upper_bound`). The prefix test compares the leading characters rather
+/// than using LIKE, so that `%` and `_` in the value are plain characters and both engines
+/// agree on case (LIKE ignores ASCII case on SQLite only). The range beside it says the
+/// same in a form an index answers: without it, a prefix deep in a large pool is found by
+/// reading every user before it.
+fn filter_condition(
+    filter: &UserFilter,
+    param: usize,
+    dialect: Dialect,
+    upper_bound: bool,
+) -> String {
     let column = filter_expression(filter.attribute);
     if !filter.prefix {
         return format!("AND {column} = ${param}");
     }
     let exact = format!("AND substr({column}, 1, length(${param})) = ${param}");
-    if filter.attribute == FilterAttribute::Status {
+    if !ranged(filter) {
         return exact;
     }
     // Code-point order, as the prefix test means: SQLite's default collation is bytewise
@@ -114,9 +125,10 @@ fn filter_condition(filter: &UserFilter, param: usize, dialect: Dialect) -> Stri
         Dialect::Sqlite => column.to_owned(),
         Dialect::Postgres => format!("{column} COLLATE \"C\""),
     };
-    let upper = match prefix_upper_bound(&filter.value) {
-        Some(_) => format!(" AND {ordered} < ${}", param + 1),
-        None => String::new(),
+    let upper = if upper_bound {
+        format!(" AND {ordered} < ${}", param + 1)
+    } else {
+        String::new()
     };
     format!("{exact} AND {ordered} >= ${param}{upper}")
 }
@@ -328,7 +340,7 @@ impl UserStore for SqlStore {
         // $1 pool, $2 limit, then the filter's values and the resume key as present.
         let filter_param = 3;
         let upper = filter
-            .filter(|f| f.prefix && f.attribute != FilterAttribute::Status)
+            .filter(|f| ranged(f))
             .and_then(|f| prefix_upper_bound(&f.value));
         let after_param =
             filter_param + usize::from(filter.is_some()) + usize::from(upper.is_some());
@@ -336,7 +348,7 @@ impl UserStore for SqlStore {
             "SELECT {USER_COLUMNS} FROM users u WHERE u.pool_id = $1 {} {} \
              ORDER BY u.username LIMIT $2",
             filter
-                .map(|f| filter_condition(f, filter_param, self.dialect))
+                .map(|f| filter_condition(f, filter_param, self.dialect, upper.is_some()))
                 .unwrap_or_default(),
             after_condition(after, "u.username", after_param),
         ));

@@ -223,11 +223,11 @@ const SIMULATED_MAIL: &str = "mail";
 /// and a write of its own (as the mail log's count and insert are), counting the messages
 /// "sent" to the name within the mailer's window, and past the mailer's per-recipient
 /// limit the refusal a real recipient gets.
-async fn simulate_mail(cx: &Cx, pool: &UserPool, name: &str) -> Result<(), Error> {
+/// `name` is normalised ([`decoy_name`]).
+async fn simulate_mail(cx: &Cx, pool: &UserPool, name: String) -> Result<(), Error> {
     let now = cx.now_ms();
     let limits = cx.mailer.send_limits();
     let window_ms = limits.unwrap_or_default().window_ms;
-    let name = decoy_name(pool, name);
     let stored = cx
         .store
         .get_decoy_attempts(&pool.id, &name, SIMULATED_MAIL, now)
@@ -268,8 +268,9 @@ pub async fn simulated_delivery(
     let key = code_key(env.store, env.rng).await?;
     // The write a real code costs, which also starts the name's count of wrong codes
     // afresh, as a new code does.
-    simulate_issue(&env, &pool.id, &decoy_name(pool, name), purpose).await?;
-    simulate_mail(cx, pool, name).await?;
+    let decoy = decoy_name(pool, name);
+    simulate_issue(&env, &pool.id, &decoy, purpose).await?;
+    simulate_mail(cx, pool, decoy).await?;
     if is_email(name) {
         return Ok(details("email", name));
     }

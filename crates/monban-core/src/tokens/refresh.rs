@@ -100,8 +100,6 @@ pub async fn refresh_with_metadata(
     if !user.enabled {
         return Err(Error::not_authorized("User is disabled."));
     }
-    // Tokens of a family the OAuth endpoints opened keep its scopes.
-    let scopes = record.family_scopes.clone();
     let rotate = match grace_ms {
         Some(grace_ms) => {
             check_not_reused(cx, &record, &hash, now, grace_ms).await?;
@@ -118,7 +116,8 @@ pub async fn refresh_with_metadata(
             id: &record.family_id,
             auth_time_ms: record.auth_time_ms,
             device_key: record.device_key.as_deref(),
-            scopes: scopes.as_deref(),
+            // Tokens of a family the OAuth endpoints opened keep its scopes.
+            scopes: record.family_scopes.as_deref(),
             nonce: None,
         },
         rotate,
